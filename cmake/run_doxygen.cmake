@@ -1,0 +1,15 @@
+# Runs doxygen on docs/Doxyfile and fails when it printed any warning (undocumented public entity,
+# broken reference, ...). Invoked by the "docs" test with -DDOXYGEN, -DSOURCE_DIR and -DBINARY_DIR.
+if(NOT INPUT)
+  set(INPUT "${SOURCE_DIR}/include")
+endif()
+file(MAKE_DIRECTORY "${BINARY_DIR}")
+file(READ "${SOURCE_DIR}/docs/Doxyfile" _doxyfile)
+string(APPEND _doxyfile "\nINPUT = ${INPUT}\nOUTPUT_DIRECTORY = ${BINARY_DIR}\nWARN_LOGFILE = ${BINARY_DIR}/warnings.txt\nSTRIP_FROM_PATH = ${INPUT}\n")
+file(WRITE "${BINARY_DIR}/Doxyfile" "${_doxyfile}")
+execute_process(COMMAND "${DOXYGEN}" "${BINARY_DIR}/Doxyfile" RESULT_VARIABLE _rc OUTPUT_QUIET ERROR_QUIET)
+file(READ "${BINARY_DIR}/warnings.txt" _warnings)
+if(NOT _rc EQUAL 0 OR NOT _warnings STREQUAL "")
+  message(FATAL_ERROR "doxygen failed (exit ${_rc}) or warned:\n${_warnings}")
+endif()
+message(STATUS "doxygen: no warnings")

@@ -1,0 +1,8 @@
+/// @file
+/// @brief Umbrella header for the vocabulary shared by all layers (errors, concepts, scaling_curve).
+#pragma once
+
+#include "emergent/core/concepts.hpp"
+#include "emergent/core/error.hpp"
+#include "emergent/core/scaling_curve.hpp"
+#include "emergent/version.hpp"

@@ -1,0 +1,5 @@
+/// @file
+/// @brief Umbrella header: everything in emergent except the optional file readers in `emergent/io/`.
+#pragma once
+
+#include "emergent/core.hpp"

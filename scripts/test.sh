@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README gives it and as CI runs it (.ci/run calls exactly this):
+# installs missing Debian packages (as root), then builds and tests with g++-12 (debug, with the
+# consumer projects, examples, CLI tests and the docs check), clang++-14 (debug, benchmarks compiled),
+# g++-12 under AddressSanitizer + UndefinedBehaviorSanitizer, and runs the libFuzzer targets briefly.
+# Usage: scripts/test.sh [preset ...]    (default: gcc-debug clang-debug asan fuzz)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh test || exit 1
+
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(gcc-debug clang-debug asan fuzz)
+fuzz_seconds=${EMERGENT_FUZZ_SECONDS:-20}
+log=$(mktemp)
+passed=0; failed=0; status=0
+start=$(date +%s)
+
+for preset in "${presets[@]}"; do
+  echo "=== $preset ==="
+  if [ "$preset" = fuzz ]; then
+    if ! cmake --preset fuzz >/dev/null || ! cmake --build --preset fuzz; then
+      echo "fuzz: build failed"; failed=$((failed + 1)); status=1; continue
+    fi
+    for f in build/fuzz/tests/fuzz_*; do
+      [ -x "$f" ] || continue
+      name=$(basename "$f")
+      corpus="tests/fuzz/corpus/${name#fuzz_}"
+      mkdir -p "build/fuzz/corpus/$name"
+      args=("build/fuzz/corpus/$name")
+      [ -d "$corpus" ] && args+=("$corpus")
+      if "$f" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "${args[@]}" >"build/fuzz/$name.log" 2>&1; then
+        echo "fuzz: $name ran ${fuzz_seconds}s without a finding"; passed=$((passed + 1))
+      else
+        echo "fuzz: $name FAILED"; tail -40 "build/fuzz/$name.log"; failed=$((failed + 1)); status=1
+      fi
+    done
+    continue
+  fi
+  cmake --workflow --preset "$preset" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  summary=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -1)
+  if [ -n "$summary" ]; then
+    total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$summary")
+    nfail=$(sed -E 's/.*passed, ([0-9]+) tests? failed.*/\1/' <<<"$summary")
+    passed=$((passed + total - nfail)); failed=$((failed + nfail))
+  elif [ "$rc" -ne 0 ]; then
+    failed=$((failed + 1))  # the build itself failed
+  fi
+  [ "$rc" -eq 0 ] || status=1
+done
+rm -f "$log"
+echo "=== summary: presets ${presets[*]}, $(( $(date +%s) - start )) s ==="
+echo "${passed} passed, ${failed} failed"
+exit $status
