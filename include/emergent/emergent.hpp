@@ -3,3 +3,4 @@
 #pragma once
 
 #include "emergent/core.hpp"
+#include "emergent/stats.hpp"

@@ -1,0 +1,8 @@
+/// @file
+/// @brief Umbrella header for the statistics layer: mergeable accumulators, grouping, intervals for
+///        proportions and means, the bootstrap, hierarchical resampling and scaling-curve builders.
+#pragma once
+
+#include "emergent/stats/accumulators.hpp"
+#include "emergent/stats/grouping.hpp"
+#include "emergent/stats/intervals.hpp"

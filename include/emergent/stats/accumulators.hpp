@@ -1,0 +1,360 @@
+/// @file
+/// @brief Mergeable accumulators in the Boost.Histogram style: value types, `operator()` adds one
+///        observation, `operator+=` merges a shard, so a dump can be split across threads or
+///        machines and the shards merged in any order.
+///
+/// Merge formulas (Chan, Golub & LeVeque 1979, "Updating formulae and a pairwise algorithm for
+/// computing sample variances"; West 1979 for weights): for shards A and B with counts n_A, n_B,
+/// means m_A, m_B and sums of squared deviations M2_A, M2_B,
+///
+///     n = n_A + n_B,   delta = m_B - m_A,
+///     M2 = M2_A + M2_B + delta^2 * n_A * n_B / n.
+///
+/// The sum behind the mean is kept with Neumaier's compensated summation, so the mean of merged
+/// shards equals the one-pass mean to a few ulps whatever the order; M2 (Welford 1962 update for
+/// one observation) agrees to a relative 1e-12 or better.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "emergent/core/error.hpp"
+
+namespace emergent {
+
+namespace detail {
+
+/// Neumaier's variant of Kahan summation: sum + compensation carries about twice the precision.
+struct compensated_sum {
+  double sum = 0.0;
+  double compensation = 0.0;
+  constexpr void add(double x) noexcept {
+    const double t = sum + x;
+    if (std::fabs(sum) >= std::fabs(x)) {
+      compensation += (sum - t) + x;
+    } else {
+      compensation += (x - t) + sum;
+    }
+    sum = t;
+  }
+  constexpr void merge(const compensated_sum& other) noexcept {
+    add(other.sum);
+    compensation += other.compensation;
+  }
+  [[nodiscard]] constexpr double value() const noexcept { return sum + compensation; }
+};
+
+inline void require_nonempty(std::uint64_t n, const char* function) {
+  if (n == 0) throw input_error(std::string(function) + ": empty group (no observations were added)");
+}
+
+inline void require_finite_inputs(std::uint64_t non_finite, const char* function) {
+  if (non_finite != 0) {
+    throw input_error(std::string(function) + ": " + std::to_string(non_finite) +
+                      " of the values added were NaN or infinite");
+  }
+}
+
+}  // namespace detail
+
+/// Counts observations. Merge: n = n_A + n_B.
+class count_accumulator {
+ public:
+  /// Counts one observation (its value is ignored).
+  template <class... Ts>
+  constexpr void operator()(const Ts&... /*ignored*/) noexcept {
+    ++n_;
+  }
+  /// Merges a shard: the counts add.
+  constexpr count_accumulator& operator+=(const count_accumulator& other) noexcept {
+    n_ += other.n_;
+    return *this;
+  }
+  /// Number of observations.
+  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
+  /// Two accumulators are equal when their counts are.
+  friend constexpr bool operator==(const count_accumulator&, const count_accumulator&) = default;
+
+ private:
+  std::uint64_t n_ = 0;
+};
+
+/// Count, mean and variance of real observations: Welford's (1962) one-pass update
+/// m_n = m_{n-1} + (x - m_{n-1}) / n, M2_n = M2_{n-1} + (x - m_{n-1})(x - m_n), and the Chan et al.
+/// (1979) merge M2 = M2_A + M2_B + (m_B - m_A)^2 n_A n_B / n. The sum behind the mean is
+/// compensated (Neumaier), so merging shards in any order reproduces the one-pass mean to a few ulps.
+/// NaN or infinite observations are counted and reported (input_error) when a result is read.
+class mean_accumulator {
+ public:
+  /// Adds one observation x.
+  constexpr void operator()(double x) noexcept {
+    if (!std::isfinite(x)) {
+      ++non_finite_;
+      return;
+    }
+    const double old_mean = n_ == 0 ? 0.0 : sum_.value() / static_cast<double>(n_);
+    ++n_;
+    sum_.add(x);
+    const double new_mean = sum_.value() / static_cast<double>(n_);
+    m2_ += (x - old_mean) * (x - new_mean);
+  }
+
+  /// Merges a shard (Chan, Golub & LeVeque 1979): M2 = M2_A + M2_B + delta^2 n_A n_B / (n_A + n_B).
+  constexpr mean_accumulator& operator+=(const mean_accumulator& other) noexcept {
+    non_finite_ += other.non_finite_;
+    if (other.n_ == 0) return *this;
+    if (n_ == 0) {
+      const std::uint64_t nf = non_finite_;
+      *this = other;
+      non_finite_ = nf;
+      return *this;
+    }
+    const double na = static_cast<double>(n_);
+    const double nb = static_cast<double>(other.n_);
+    const double delta = other.sum_.value() / nb - sum_.value() / na;
+    m2_ += other.m2_ + delta * delta * (na * nb / (na + nb));
+    n_ += other.n_;
+    sum_.merge(other.sum_);
+    return *this;
+  }
+
+  /// Number of finite observations added.
+  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
+  /// Number of NaN or infinite observations that were rejected.
+  [[nodiscard]] constexpr std::uint64_t non_finite_count() const noexcept { return non_finite_; }
+  /// Sum of the observations (compensated).
+  [[nodiscard]] constexpr double sum() const noexcept { return sum_.value(); }
+
+  /// Arithmetic mean (1/n) sum x_i. Throws input_error for an empty group or non-finite input.
+  [[nodiscard]] double mean() const {
+    check("mean_accumulator::mean");
+    return sum_.value() / static_cast<double>(n_);
+  }
+  /// Sum of squared deviations from the mean, M2 = sum (x_i - mean)^2 (Welford / Chan et al.).
+  [[nodiscard]] double sum_of_squared_deviations() const {
+    check("mean_accumulator::sum_of_squared_deviations");
+    return m2_ < 0.0 ? 0.0 : m2_;
+  }
+  /// Unbiased sample variance M2 / (n - 1); needs n >= 2.
+  [[nodiscard]] double variance() const {
+    check("mean_accumulator::variance");
+    if (n_ < 2) throw input_error("mean_accumulator::variance: needs at least 2 observations, got 1");
+    return sum_of_squared_deviations() / static_cast<double>(n_ - 1);
+  }
+  /// Population variance M2 / n.
+  [[nodiscard]] double population_variance() const {
+    return sum_of_squared_deviations() / static_cast<double>(n_);
+  }
+  /// Standard error of the mean, sqrt(variance / n); needs n >= 2.
+  [[nodiscard]] double standard_error() const { return std::sqrt(variance() / static_cast<double>(n_)); }
+
+ private:
+  void check(const char* function) const {
+    detail::require_nonempty(n_, function);
+    detail::require_finite_inputs(non_finite_, function);
+  }
+  std::uint64_t n_ = 0;
+  std::uint64_t non_finite_ = 0;
+  detail::compensated_sum sum_;
+  double m2_ = 0.0;
+};
+
+/// Weighted mean and weighted variance with non-negative weights (West 1979, "Updating mean and
+/// variance estimates: an improved method"): W_n = W_{n-1} + w, m_n = m_{n-1} + (w / W_n)(x - m_{n-1}),
+/// S_n = S_{n-1} + w (x - m_{n-1})(x - m_n); merge S = S_A + S_B + delta^2 W_A W_B / W.
+/// Also tracks sum w^2 for Kish's effective sample size (sum w)^2 / sum w^2.
+class weighted_mean_accumulator {
+ public:
+  /// Adds observation x with weight w >= 0. Negative, NaN or infinite weights are counted and
+  /// reported (input_error) when a result is read; NaN or infinite x likewise.
+  constexpr void operator()(double x, double w) noexcept {
+    if (!std::isfinite(w) || w < 0.0) {
+      ++bad_weights_;
+      return;
+    }
+    if (!std::isfinite(x)) {
+      ++non_finite_;
+      return;
+    }
+    ++n_;
+    if (w == 0.0) return;
+    const double old_mean = mean_unchecked();
+    sum_w_.add(w);
+    sum_wx_.add(w * x);
+    sum_w2_ += w * w;
+    const double new_mean = mean_unchecked();
+    s_ += w * (x - old_mean) * (x - new_mean);
+  }
+
+  /// Merges a shard: S = S_A + S_B + (m_B - m_A)^2 W_A W_B / (W_A + W_B).
+  constexpr weighted_mean_accumulator& operator+=(const weighted_mean_accumulator& other) noexcept {
+    bad_weights_ += other.bad_weights_;
+    non_finite_ += other.non_finite_;
+    n_ += other.n_;
+    const double wa = sum_w_.value();
+    const double wb = other.sum_w_.value();
+    if (wb > 0.0) {
+      if (wa > 0.0) {
+        const double delta = other.mean_unchecked() - mean_unchecked();
+        s_ += other.s_ + delta * delta * (wa * wb / (wa + wb));
+      } else {
+        s_ = other.s_;
+      }
+      sum_w_.merge(other.sum_w_);
+      sum_wx_.merge(other.sum_wx_);
+      sum_w2_ += other.sum_w2_;
+    }
+    return *this;
+  }
+
+  /// Number of observations added (including those of weight zero).
+  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
+  /// Sum of the weights W.
+  [[nodiscard]] constexpr double sum_of_weights() const noexcept { return sum_w_.value(); }
+  /// Weighted mean sum(w x) / sum(w). Throws input_error for an empty group, any negative or
+  /// non-finite weight, or weights that are all zero.
+  [[nodiscard]] double mean() const {
+    check("weighted_mean_accumulator::mean");
+    return mean_unchecked();
+  }
+  /// Weighted population variance S / W (frequency-weights interpretation divides by W - 1:
+  /// multiply by W / (W - 1) yourself when the weights are counts).
+  [[nodiscard]] double variance() const {
+    check("weighted_mean_accumulator::variance");
+    return (s_ < 0.0 ? 0.0 : s_) / sum_w_.value();
+  }
+  /// Kish's effective sample size (sum w)^2 / sum w^2.
+  [[nodiscard]] double effective_count() const {
+    check("weighted_mean_accumulator::effective_count");
+    const double w = sum_w_.value();
+    return w * w / sum_w2_;
+  }
+
+ private:
+  [[nodiscard]] constexpr double mean_unchecked() const noexcept {
+    const double w = sum_w_.value();
+    return w > 0.0 ? sum_wx_.value() / w : 0.0;
+  }
+  void check(const char* function) const {
+    if (bad_weights_ != 0) {
+      throw input_error(std::string(function) + ": " + std::to_string(bad_weights_) +
+                        " of the weights added were negative, NaN or infinite");
+    }
+    detail::require_nonempty(n_, function);
+    detail::require_finite_inputs(non_finite_, function);
+    if (!(sum_w_.value() > 0.0)) throw input_error(std::string(function) + ": all weights are zero");
+  }
+  std::uint64_t n_ = 0;
+  std::uint64_t bad_weights_ = 0;
+  std::uint64_t non_finite_ = 0;
+  detail::compensated_sum sum_w_;
+  detail::compensated_sum sum_wx_;
+  double sum_w2_ = 0.0;
+  double s_ = 0.0;
+};
+
+/// Successes out of trials for 0/1 outcomes (exact, integer). Merge: the counts add.
+class binary_accumulator {
+ public:
+  /// Adds one outcome (true = success).
+  constexpr void operator()(bool success) noexcept {
+    ++trials_;
+    successes_ += success ? 1U : 0U;
+  }
+  /// Adds `successes` out of `trials` at once; throws input_error when successes > trials.
+  void add(std::uint64_t successes, std::uint64_t trials) {
+    if (successes > trials) {
+      throw input_error("binary_accumulator::add: successes (" + std::to_string(successes) +
+                        ") exceed trials (" + std::to_string(trials) + ")");
+    }
+    successes_ += successes;
+    trials_ += trials;
+  }
+  /// Merges a shard: successes and trials add.
+  constexpr binary_accumulator& operator+=(const binary_accumulator& other) noexcept {
+    successes_ += other.successes_;
+    trials_ += other.trials_;
+    return *this;
+  }
+  /// Number of successes k.
+  [[nodiscard]] constexpr std::uint64_t successes() const noexcept { return successes_; }
+  /// Number of trials n.
+  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return trials_; }
+  /// Proportion k / n; throws input_error for an empty group.
+  [[nodiscard]] double proportion() const {
+    detail::require_nonempty(trials_, "binary_accumulator::proportion");
+    return static_cast<double>(successes_) / static_cast<double>(trials_);
+  }
+  /// Same as proportion().
+  [[nodiscard]] double mean() const { return proportion(); }
+  /// Two accumulators are equal when their counts are.
+  friend constexpr bool operator==(const binary_accumulator&, const binary_accumulator&) = default;
+
+ private:
+  std::uint64_t successes_ = 0;
+  std::uint64_t trials_ = 0;
+};
+
+/// Exact-match rate: the proportion of examples whose prediction equals the reference (per-example
+/// scores from the metrics layer, 1 = match). A binary_accumulator under the metric's name.
+class exact_match_rate : public binary_accumulator {
+ public:
+  /// Adds one example's exact-match outcome.
+  using binary_accumulator::operator();
+  /// Merges a shard.
+  exact_match_rate& operator+=(const exact_match_rate& other) noexcept {
+    binary_accumulator::operator+=(other);
+    return *this;
+  }
+  /// The exact-match rate k / n; throws input_error for an empty group.
+  [[nodiscard]] double value() const { return proportion(); }
+};
+
+/// Mean Brier score (Brier 1950) over examples, from per-example Brier scores
+/// sum_k (p_k - y_k)^2. A mean_accumulator under the metric's name.
+class mean_brier : public mean_accumulator {
+ public:
+  /// Adds one example's Brier score.
+  using mean_accumulator::operator();
+  /// Merges a shard (Chan et al. 1979).
+  mean_brier& operator+=(const mean_brier& other) noexcept {
+    mean_accumulator::operator+=(other);
+    return *this;
+  }
+  /// The mean Brier score; throws input_error for an empty group.
+  [[nodiscard]] double value() const { return mean(); }
+};
+
+/// Mean log-loss (cross-entropy, -log p of the correct answer) over examples, from per-example
+/// losses. A mean_accumulator under the metric's name; an infinite loss is reported as input_error.
+class mean_log_loss : public mean_accumulator {
+ public:
+  /// Adds one example's log-loss.
+  using mean_accumulator::operator();
+  /// Merges a shard (Chan et al. 1979).
+  mean_log_loss& operator+=(const mean_log_loss& other) noexcept {
+    mean_accumulator::operator+=(other);
+    return *this;
+  }
+  /// The mean log-loss; throws input_error for an empty group.
+  [[nodiscard]] double value() const { return mean(); }
+};
+
+/// Mean edit distance (Levenshtein 1966, raw or normalised) over examples, from per-example
+/// distances. A mean_accumulator under the metric's name.
+class mean_edit_distance : public mean_accumulator {
+ public:
+  /// Adds one example's edit distance.
+  using mean_accumulator::operator();
+  /// Merges a shard (Chan et al. 1979).
+  mean_edit_distance& operator+=(const mean_edit_distance& other) noexcept {
+    mean_accumulator::operator+=(other);
+    return *this;
+  }
+  /// The mean edit distance; throws input_error for an empty group.
+  [[nodiscard]] double value() const { return mean(); }
+};
+
+}  // namespace emergent
