@@ -4,3 +4,4 @@
 
 #include "emergent/core.hpp"
 #include "emergent/stats.hpp"
+#include "emergent/testing.hpp"
