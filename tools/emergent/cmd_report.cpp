@@ -1,0 +1,273 @@
+// `emergent report`: from per-model score tables or per-example tables plus a compute table, writes a
+// directory with report.json (every number shown), one SVG figure per task (hard and soft metric
+// against log-compute) and index.html, and prints a plain-text summary. See docs/report.md.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <emergent/core/error.hpp>
+
+#include "command.hpp"
+#include "report/analyse.hpp"
+#include "report/report_data.hpp"
+#include "report/writers.hpp"
+
+namespace emergent::cli::report {
+namespace {
+
+using json = nlohmann::json;
+
+void check_keys(const json& j, const std::set<std::string>& allowed, const std::string& where) {
+  if (!j.is_object()) throw input_error("report: spec: " + where + ": expected an object");
+  for (const auto& [k, v] : j.items()) {
+    if (!allowed.count(k)) throw input_error("report: spec: " + where + ": unknown key '" + k + "'");
+  }
+}
+
+std::string str(const json& j, const char* key, const std::string& fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_string()) throw input_error("report: spec: " + where + "." + key + ": expected a string");
+  return j[key].get<std::string>();
+}
+
+metric_spec parse_metric(const json& j, const std::string& where, bool hard) {
+  check_keys(j, {"kind", "column", "name", "n", "correct", "stderr", "lower", "upper", "options", "gold", "lower_is_better",
+                 "log_scale", "bounded"},
+             where);
+  metric_spec m;
+  m.kind = str(j, "kind", "column", where);
+  m.column = str(j, "column", "", where);
+  m.name = str(j, "name", "", where);
+  if (j.contains("n")) {
+    if (j["n"].is_string()) {
+      m.n_column = j["n"].get<std::string>();
+    } else if (j["n"].is_number() && j["n"].get<double>() > 0) {
+      m.n = j["n"].get<double>();
+    } else {
+      throw input_error("report: spec: " + where + ".n: expected a column name or a positive number");
+    }
+  }
+  m.correct_column = str(j, "correct", "", where);
+  m.stderr_column = str(j, "stderr", "", where);
+  m.lower_column = str(j, "lower", "", where);
+  m.upper_column = str(j, "upper", "", where);
+  m.gold_column = str(j, "gold", "", where);
+  if (j.contains("options")) m.options = j["options"].get<std::vector<std::string>>();
+  m.lower_is_better = j.value("lower_is_better", false);
+  m.log_scale = j.value("log_scale", false);
+  m.bounded01 = j.value("bounded", hard || m.kind == "gold_option_probability");
+  if (m.kind == "gold_option_probability") {
+    if (m.options.size() < 2 || m.gold_column.empty()) {
+      throw input_error("report: spec: " + where + ": gold_option_probability needs 'options' (2 or more) and 'gold'");
+    }
+    if (m.name.empty()) m.name = "probability of the gold option";
+  } else if (m.column.empty()) {
+    throw input_error("report: spec: " + where + ".column: missing");
+  }
+  return m;
+}
+
+report_spec parse_spec(const json& j, std::filesystem::path& base) {
+  check_keys(j, {"title", "compute", "gap_factor", "tasks", "defaults"}, "top level");
+  report_spec spec;
+  spec.title = str(j, "title", spec.title, "top level");
+  spec.compute_table = str(j, "compute", "", "top level");
+  if (!spec.compute_table.empty() && std::filesystem::path(spec.compute_table).is_relative()) {
+    spec.compute_table = (base / spec.compute_table).string();
+  }
+  spec.gap_factor = j.value("gap_factor", spec.gap_factor);
+  if (!(spec.gap_factor > 1)) throw input_error("report: spec: gap_factor: must be greater than 1");
+  if (!j.contains("tasks") || !j["tasks"].is_array() || j["tasks"].empty()) {
+    throw input_error("report: spec: tasks: expected a non-empty array");
+  }
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < j["tasks"].size(); ++i) {
+    const json& tj = j["tasks"][i];
+    const std::string where = "tasks[" + std::to_string(i) + "]";
+    check_keys(tj, {"id", "title", "table", "kind", "where", "series", "series_prefix", "series_suffix", "model", "x",
+                    "x_column", "hard", "soft"},
+               where);
+    task_spec t;
+    t.id = str(tj, "id", "", where);
+    if (t.id.empty() || t.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+      throw input_error("report: spec: " + where + ".id: '" + t.id + "' must be non-empty [a-z0-9_-]");
+    }
+    if (!ids.insert(t.id).second) throw input_error("report: spec: " + where + ".id: '" + t.id + "' is used twice");
+    t.title = str(tj, "title", "", where);
+    t.table = str(tj, "table", "", where);
+    if (t.table.empty()) throw input_error("report: spec: " + where + ".table: missing");
+    t.kind = str(tj, "kind", "scores", where);
+    if (tj.contains("where")) {
+      if (!tj["where"].is_object()) throw input_error("report: spec: " + where + ".where: expected an object");
+      for (const auto& [k, v] : tj["where"].items()) {
+        if (v.is_string()) {
+          t.where.emplace_back(k, v.get<std::string>());
+        } else if (v.is_number_integer()) {
+          t.where.emplace_back(k, std::to_string(v.get<long long>()));
+        } else {
+          throw input_error("report: spec: " + where + ".where." + k + ": expected a string or an integer");
+        }
+      }
+    }
+    t.series_column = str(tj, "series", "family", where);
+    t.series_prefix = str(tj, "series_prefix", "", where);
+    t.series_suffix = str(tj, "series_suffix", "", where);
+    t.model_column = str(tj, "model", "model", where);
+    t.x = str(tj, "x", "compute", where);
+    t.x_column = str(tj, "x_column", "", where);
+    if (!tj.contains("hard")) throw input_error("report: spec: " + where + ".hard: missing");
+    t.hard = parse_metric(tj["hard"], where + ".hard", true);
+    if (tj.contains("soft") && !tj["soft"].is_null()) t.soft = parse_metric(tj["soft"], where + ".soft", false);
+    spec.tasks.push_back(t);
+  }
+  return spec;
+}
+
+struct options {
+  std::string spec_file, table, out = "emergent-report", compute, title, kind = "scores", hard, hard_name, n, correct,
+                         hard_stderr, soft, soft_name, soft_stderr, series = "family", model = "model", x = "compute", x_column;
+  std::vector<std::string> where;
+  bool soft_lower_is_better = false, soft_log = false, quiet = false;
+  double gap_factor = 4;
+};
+
+report_spec spec_from_options(const options& o) {
+  report_spec spec;
+  spec.title = o.title.empty() ? "emergent report: " + std::filesystem::path(o.table).filename().string() : o.title;
+  spec.compute_table = o.compute;
+  spec.gap_factor = o.gap_factor;
+  if (!(spec.gap_factor > 1)) throw input_error("report: --gap-factor: must be greater than 1");
+  task_spec t;
+  t.id = "task";
+  t.title = spec.title;
+  t.table = o.table;
+  t.kind = o.kind;
+  t.series_column = o.series;
+  t.model_column = o.model;
+  t.x = o.x;
+  t.x_column = o.x_column;
+  for (const auto& w : o.where) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos) throw input_error("report: --where: '" + w + "' is not COLUMN=VALUE");
+    t.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+  }
+  if (o.hard.empty()) throw input_error("report: --hard: give the hard metric's column (or use --spec)");
+  t.hard.kind = o.kind == "per_example" ? "mean" : "column";
+  t.hard.column = o.hard;
+  t.hard.name = o.hard_name;
+  if (!o.n.empty()) {
+    if (o.n.find_first_not_of("0123456789.") == std::string::npos) {
+      t.hard.n = std::stod(o.n);
+    } else {
+      t.hard.n_column = o.n;
+    }
+  }
+  t.hard.correct_column = o.correct;
+  t.hard.stderr_column = o.hard_stderr;
+  if (!o.soft.empty()) {
+    metric_spec s;
+    s.kind = t.hard.kind;
+    s.column = o.soft;
+    s.name = o.soft_name;
+    s.stderr_column = o.soft_stderr;
+    s.lower_is_better = o.soft_lower_is_better;
+    s.log_scale = o.soft_log;
+    s.bounded01 = false;
+    t.soft = s;
+  }
+  spec.tasks.push_back(t);
+  return spec;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+void run(const options& o) {
+  report_spec spec;
+  std::filesystem::path base = ".";
+  if (!o.spec_file.empty()) {
+    std::ifstream in(o.spec_file);
+    if (!in) throw parse_error(o.spec_file, 0, "", "cannot open file");
+    json j;
+    try {
+      j = json::parse(in);
+    } catch (const json::parse_error& e) {
+      throw parse_error(o.spec_file, 0, "", e.what());
+    }
+    base = std::filesystem::path(o.spec_file).parent_path();
+    if (base.empty()) base = ".";
+    spec = parse_spec(j, base);
+  } else {
+    if (o.table.empty()) throw input_error("report: give a score table or --spec FILE.json");
+    spec = spec_from_options(o);
+  }
+  const auto compute = read_compute_table(spec.compute_table);
+  std::vector<task_result> tasks;
+  for (const auto& t : spec.tasks) {
+    task_result r = build_task(t, base, compute);
+    for (auto& s : r.series) analyse(s, r);
+    r.gaps = task_gaps(r, spec.gap_factor);
+    r.figure = r.spec.id + ".svg";
+    tasks.push_back(std::move(r));
+  }
+  const std::filesystem::path out = o.out;
+  std::filesystem::create_directories(out);
+  for (const auto& t : tasks) write_file(out / t.figure, plot::render_svg(make_figure(t, spec.gap_factor)));
+  write_file(out / "report.json", make_json(spec, tasks).dump(2) + "\n");
+  write_file(out / "index.html", make_html(spec, tasks));
+  if (!o.quiet) {
+    std::cout << spec.title << "\n\n" << summary_text(tasks);
+    std::size_t notes = 0;
+    for (const auto& t : tasks) notes += t.notes.size();
+    if (notes > 0) {
+      std::cout << "\n";
+      for (const auto& t : tasks) {
+        for (const auto& n : t.notes) std::cout << t.spec.id << ": " << n << "\n";
+      }
+    }
+    std::cout << "\nwrote " << (out / "index.html").string() << ", " << (out / "report.json").string() << " and "
+              << tasks.size() << " figures\n";
+  }
+}
+
+const register_command registration{"report", [](CLI::App& app) {
+  auto o = std::make_shared<options>();
+  auto* cmd = app.add_subcommand("report", "write figures, report.json and index.html for scaling curves, and print a summary");
+  cmd->add_option("table", o->table, "score table (CSV, one row per model) or per-example table (with --kind per_example)");
+  cmd->add_option("--spec", o->spec_file, "a JSON file describing several tasks (see docs/report.md)");
+  cmd->add_option("-o,--out", o->out, "output directory")->capture_default_str();
+  cmd->add_option("--compute", o->compute, "compute table: model, params, tokens, flops");
+  cmd->add_option("--title", o->title, "report title");
+  cmd->add_option("--kind", o->kind, "scores or per_example")->check(CLI::IsMember({"scores", "per_example"}))->capture_default_str();
+  cmd->add_option("--hard", o->hard, "column of the hard metric (accuracy, exact match)");
+  cmd->add_option("--hard-name", o->hard_name, "display name of the hard metric");
+  cmd->add_option("--n", o->n, "examples per model: a column name or a number (gives Wilson intervals)");
+  cmd->add_option("--correct", o->correct, "column with the number of correct examples");
+  cmd->add_option("--hard-stderr", o->hard_stderr, "column with the hard metric's standard error");
+  cmd->add_option("--soft", o->soft, "column of the soft metric (log-likelihood, Brier, edit distance, perplexity)");
+  cmd->add_option("--soft-name", o->soft_name, "display name of the soft metric");
+  cmd->add_option("--soft-stderr", o->soft_stderr, "column with the soft metric's standard error");
+  cmd->add_flag("--soft-lower-is-better", o->soft_lower_is_better, "the soft metric is a loss (perplexity, distance)");
+  cmd->add_flag("--soft-log", o->soft_log, "draw the soft metric on a log axis");
+  cmd->add_option("--series", o->series, "column that splits models into series (families)")->capture_default_str();
+  cmd->add_option("--model", o->model, "column with the model name")->capture_default_str();
+  cmd->add_option("--x", o->x, "x quantity")->check(CLI::IsMember({"compute", "params", "tokens", "steps"}))->capture_default_str();
+  cmd->add_option("--x-column", o->x_column, "read the x quantity from this column");
+  cmd->add_option("--where", o->where, "keep rows with COLUMN=VALUE (repeatable)");
+  cmd->add_option("--gap-factor", o->gap_factor, "grey band where neighbouring models differ more than this factor in x")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", o->quiet, "print nothing");
+  cmd->callback([o]() { run(*o); });
+}};
+
+}  // namespace
+}  // namespace emergent::cli::report

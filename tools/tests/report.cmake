@@ -1,0 +1,82 @@
+# `emergent report`: on the shipped data it writes report.json, index.html and one SVG per task and prints
+# a summary; the single-table form works; bad input exits with 2 (input_error) or 3 (parse_error) and a
+# message naming the problem.
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+
+function(run_ok)
+  execute_process(COMMAND "${EMERGENT}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "emergent ${ARGN} exited with ${rc}\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+function(run_fails expected_rc expected_message)
+  execute_process(COMMAND "${EMERGENT}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL expected_rc)
+    message(FATAL_ERROR "emergent ${ARGN}: expected exit ${expected_rc}, got ${rc}\n${out}\n${err}")
+  endif()
+  string(FIND "${err}" "${expected_message}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "emergent ${ARGN}: expected '${expected_message}' on stderr, got:\n${err}")
+  endif()
+endfunction()
+
+# 1. The README's main job on the shipped data.
+run_ok(report --spec "${SOURCE_DIR}/examples/data/emergence_report.json" -o "${WORK_DIR}/main")
+foreach(needle "pythia-addition" "lambada" "obsscaling-2-digit-addition" "winogrande" "Qwen/Qwen1.5-110B" "11 figures")
+  string(FIND "${out}" "${needle}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "summary lacks '${needle}':\n${out}")
+  endif()
+endforeach()
+file(READ "${WORK_DIR}/main/report.json" json)
+string(JSON ntasks LENGTH "${json}" tasks)
+if(NOT ntasks EQUAL 11)
+  message(FATAL_ERROR "report.json has ${ntasks} tasks, expected 11")
+endif()
+math(EXPR last "${ntasks} - 1")
+foreach(i RANGE ${last})
+  string(JSON figure GET "${json}" tasks ${i} figure)
+  if(NOT EXISTS "${WORK_DIR}/main/${figure}")
+    message(FATAL_ERROR "figure ${figure} is listed in report.json but was not written")
+  endif()
+  file(READ "${WORK_DIR}/main/${figure}" svg LIMIT 200)
+  string(FIND "${svg}" "<svg xmlns=\"http://www.w3.org/2000/svg\"" at)
+  if(NOT at EQUAL 0)
+    message(FATAL_ERROR "${figure} does not start with an <svg> element")
+  endif()
+endforeach()
+# The Pythia 2-shot addition point of the 2.8B model: 3583 of 5000 correct.
+string(JSON label GET "${json}" tasks 0 series 1 label)
+string(JSON acc GET "${json}" tasks 0 series 1 points 4 hard value)
+string(JSON model GET "${json}" tasks 0 series 1 points 4 model)
+if(NOT label STREQUAL "2-shot" OR NOT model STREQUAL "EleutherAI/pythia-2.8b-deduped" OR NOT acc MATCHES "^0\\.71")
+  message(FATAL_ERROR "unexpected Pythia 2-shot 2.8B point: ${label} ${model} ${acc}")
+endif()
+file(READ "${WORK_DIR}/main/index.html" html)
+string(FIND "${html}" "<img src=\"pythia-addition.svg\"" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "index.html does not show pythia-addition.svg")
+endif()
+
+# 2. Single-table form.
+run_ok(report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard acc --n n --correct correct --soft ppl
+       --soft-stderr ppl_stderr --soft-lower-is-better --soft-log --where num_fewshot=0 --where checkpoint_step=143000
+       -o "${WORK_DIR}/single")
+if(NOT EXISTS "${WORK_DIR}/single/task.svg" OR NOT EXISTS "${WORK_DIR}/single/index.html")
+  message(FATAL_ERROR "single-table report did not write task.svg and index.html")
+endif()
+
+# 3. Errors.
+run_fails(3 "no such column" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard accuracy -o "${WORK_DIR}/e1")
+run_fails(3 "cannot open file" report "${WORK_DIR}/missing.csv" --hard acc -o "${WORK_DIR}/e2")
+run_fails(2 "is not COLUMN=VALUE" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard acc --where num_fewshot
+          -o "${WORK_DIR}/e3")
+run_fails(3 "appears twice at the same x" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard acc -o "${WORK_DIR}/e4")
+file(WRITE "${WORK_DIR}/bad_spec.json" "{\"tasks\": [{\"id\": \"a\", \"table\": \"x.csv\", \"hard\": {\"column\": \"acc\"}, \"colour\": 1}]}")
+run_fails(2 "unknown key 'colour'" report --spec "${WORK_DIR}/bad_spec.json" -o "${WORK_DIR}/e5")
+file(WRITE "${WORK_DIR}/bad.csv" "model,family,params,acc\nm1,f,1e9,0.5\nm2,f,2e9,1.5\n")
+run_fails(3 "bad.csv:3: acc: " report "${WORK_DIR}/bad.csv" --hard acc --n 100 --x params -o "${WORK_DIR}/e6")
+run_fails(2 "no rows left" report "${WORK_DIR}/bad.csv" --hard acc --x params --where family=g -o "${WORK_DIR}/e7")
