@@ -3,5 +3,6 @@
 #pragma once
 
 #include "emergent/core.hpp"
+#include "emergent/metrics.hpp"
 #include "emergent/stats.hpp"
 #include "emergent/testing.hpp"
