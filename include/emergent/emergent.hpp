@@ -6,3 +6,4 @@
 #include "emergent/metrics.hpp"
 #include "emergent/stats.hpp"
 #include "emergent/testing.hpp"
+#include "emergent/analysis.hpp"

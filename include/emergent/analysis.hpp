@@ -1,0 +1,8 @@
+/// @file
+/// @brief Umbrella header of the analysis layer: segmented regression, tests for a break, break
+///        location intervals, the number of breaks, sharpness scores, the mirage verdict, k-of-k
+///        prediction and grokking delays.
+#pragma once
+
+#include "emergent/analysis/break_tests.hpp"
+#include "emergent/analysis/segmented.hpp"
