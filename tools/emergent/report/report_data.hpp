@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include <emergent/core/error.hpp>
+#include <emergent/stats/accumulators.hpp>
+#include <emergent/stats/intervals.hpp>
 
 #include "csv_table.hpp"
 
@@ -156,14 +159,10 @@ inline std::string x_label_for(const task_spec& spec) {
   return "training compute (FLOPs)";
 }
 
-/// 95% Wilson score interval for `k` successes in `n` trials (Wilson 1927).
-/// TODO(stats): replace by emergent::wilson_interval once include/emergent/stats/ lands.
+/// 95% Wilson score interval for `k` successes in `n` trials (emergent::wilson_interval, Wilson 1927).
 inline std::pair<double, double> wilson95(double k, double n) {
-  const double z = 1.959963984540054;
-  const double p = k / n, z2 = z * z;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  const auto ci = emergent::wilson_interval(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n));
+  return {ci.lower, ci.upper};
 }
 
 namespace detail {
@@ -337,7 +336,8 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
     // TODO(metrics): use the metrics layer's multiple-choice probability once it lands.
     struct acc {
       std::size_t row = 0;
-      double n = 0, hard = 0, soft = 0, soft2 = 0;
+      double n = 0, hard = 0;
+      emergent::mean_accumulator soft;
     };
     std::map<std::pair<std::string, std::string>, acc> groups;
     std::vector<std::pair<std::string, std::string>> order;
@@ -389,8 +389,7 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
           if (!sv) throw parse_error(t.file, t.lines[r], spec.soft->column, "empty value");
           v = *sv;
         }
-        a.soft += v;
-        a.soft2 += v * v;
+        a.soft(v);
       }
     }
     for (const auto& id : order) {
@@ -413,13 +412,14 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
       p.hard.interval = "wilson";
       if (spec.soft) {
         estimate e;
-        e.value = a.soft / a.n;
+        e.value = a.soft.mean();
         e.n = a.n;
-        const double var = a.n > 1 ? std::max(0.0, (a.soft2 - a.n * e.value * e.value) / (a.n - 1)) : 0.0;
-        const double half = 1.959963984540054 * std::sqrt(var / a.n);
-        e.lower = e.value - half;
-        e.upper = e.value + half;
-        e.interval = "normal (1.96 se)";
+        if (a.soft.count() >= 2) {
+          const auto ci = emergent::t_interval(a.soft);
+          e.lower = ci.lower;
+          e.upper = ci.upper;
+          e.interval = "t";
+        }
         p.soft = e;
       }
       s.points.push_back(std::move(p));

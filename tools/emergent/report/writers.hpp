@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -291,34 +292,59 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
     << "body{font-family:DejaVu Sans,Arial,Helvetica,sans-serif;margin:24px;color:#222;max-width:1400px}\n"
     << "table{border-collapse:collapse;font-size:13px;margin:12px 0 24px}\n"
     << "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\n"
-    << "th{background:#f2f2f2}\nfigure{margin:24px 0}\nfigcaption{font-size:13px;color:#444;max-width:1000px}\n"
+    << "th{background:#f2f2f2}\nsection{margin:28px 0}\nh2{font-size:18px}\np.note,p.reasons{font-size:13px;color:#444;margin:4px 0}\n"
     << "img{max-width:100%;height:auto;border:1px solid #eee}\n</style>\n</head>\n<body>\n";
   o << "<h1>" << html_escape(spec.title) << "</h1>\n";
   o << "<p>For each task and series: the hard metric (left) and the soft metric (right) against "
        "log-compute, with 95% intervals, fitted curves, breakpoints and the mirage verdict. "
        "Every number is also in <a href=\"report.json\">report.json</a>.</p>\n";
-  o << "<table id=\"summary\">\n<tr><th>task</th><th>series</th><th>models</th><th>hard range</th><th>largest rise</th>"
-       "<th>breakpoint</th><th>sharpness</th><th>verdict</th></tr>\n";
-  for (const auto& r : summary_rows(tasks)) {
-    o << "<tr><td><a href=\"#" << html_escape(r.task) << "\">" << html_escape(r.task) << "</a></td><td>" << html_escape(r.series)
-      << "</td><td>" << r.models << "</td><td>" << r.hard_range << "</td><td>" << html_escape(r.jump) << "</td><td>"
-      << html_escape(r.breakpoint) << "</td><td>" << html_escape(r.sharpness) << "</td><td>" << html_escape(r.verdict)
-      << "</td></tr>\n";
+  // Overview: one row per task.
+  o << "<table id=\"overview\">\n<tr><th>task</th><th>series</th><th>models</th><th>largest rise of the hard metric</th>"
+       "<th>verdicts</th></tr>\n";
+  const auto rows = summary_rows(tasks);
+  for (const auto& t : tasks) {
+    std::size_t models = 0;
+    const series_result* best = nullptr;
+    std::map<std::string, int> verdicts;
+    for (const auto& s : t.series) {
+      models += s.points.size();
+      if (s.analysis.jump_from && (!best || s.analysis.jump > best->analysis.jump)) best = &s;
+      ++verdicts[s.analysis.verdict];
+    }
+    std::string v;
+    for (const auto& [k, c] : verdicts) v += (v.empty() ? "" : ", ") + std::to_string(c) + " " + k;
+    std::string rise = "-";
+    if (best) {
+      rise = fixed(best->analysis.jump, 3) + " (" + best->label + ", " + pow10_text(best->points[*best->analysis.jump_from].x) +
+             " to " + pow10_text(best->points[*best->analysis.jump_from + 1].x) + ")";
+    }
+    o << "<tr><td><a href=\"#" << html_escape(t.spec.id) << "\">" << html_escape(t.spec.id) << "</a></td><td>" << t.series.size()
+      << "</td><td>" << models << "</td><td>" << html_escape(rise) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   }
   o << "</table>\n";
+  // One section per task: the figure, then its per-series table.
   for (const auto& t : tasks) {
-    o << "<figure id=\"" << html_escape(t.spec.id) << "\">\n<img src=\"" << html_escape(t.figure) << "\" alt=\""
-      << html_escape((t.spec.title.empty() ? t.spec.id : t.spec.title) + ": " + t.hard_name +
-                     (t.spec.soft ? " and " + t.soft_name : std::string()) + " against " + t.x_label)
-      << "\">\n<figcaption>";
-    o << "<b>" << html_escape(t.spec.title.empty() ? t.spec.id : t.spec.title) << "</b>. ";
-    for (const auto& s : t.series) {
-      o << html_escape(s.label) << ": " << html_escape(s.analysis.verdict);
-      if (!s.analysis.verdict_reason.empty()) o << " (" << html_escape(s.analysis.verdict_reason) << ")";
-      o << ". ";
+    const std::string title = t.spec.title.empty() ? t.spec.id : t.spec.title;
+    o << "<section id=\"" << html_escape(t.spec.id) << "\">\n<h2>" << html_escape(title) << "</h2>\n";
+    o << "<img src=\"" << html_escape(t.figure) << "\" alt=\""
+      << html_escape(title + ": " + t.hard_name + (t.spec.soft ? " and " + t.soft_name : std::string()) + " against " + t.x_label)
+      << "\">\n";
+    o << "<table>\n<tr><th>series</th><th>models</th><th>hard range</th><th>largest rise</th><th>breakpoint</th>"
+         "<th>sharpness</th><th>verdict</th></tr>\n";
+    for (const auto& r : rows) {
+      if (r.task != t.spec.id) continue;
+      o << "<tr><td>" << html_escape(r.series) << "</td><td>" << r.models << "</td><td>" << r.hard_range << "</td><td>"
+        << html_escape(r.jump) << "</td><td>" << html_escape(r.breakpoint) << "</td><td>" << html_escape(r.sharpness)
+        << "</td><td>" << html_escape(r.verdict) << "</td></tr>\n";
     }
-    for (const auto& n : t.notes) o << html_escape(n) << ". ";
-    o << "</figcaption>\n</figure>\n";
+    o << "</table>\n";
+    std::string reasons;
+    for (const auto& s : t.series) {
+      if (!s.analysis.verdict_reason.empty()) reasons += s.label + ": " + s.analysis.verdict_reason + ". ";
+    }
+    if (!reasons.empty()) o << "<p class=\"reasons\">" << html_escape(reasons) << "</p>\n";
+    for (const auto& n : t.notes) o << "<p class=\"note\">" << html_escape(n) << "</p>\n";
+    o << "</section>\n";
   }
   o << "<script>\n(function () {\n  var imgs = document.images, n = imgs.length, ok = 0, bad = 0;\n"
        "  function done() { if (ok + bad === n) document.title = (bad === 0 ? 'ok ' : 'failed ') + ok + '/' + n; }\n"
