@@ -6,3 +6,5 @@
 #include "emergent/stats/accumulators.hpp"
 #include "emergent/stats/grouping.hpp"
 #include "emergent/stats/intervals.hpp"
+#include "emergent/stats/bootstrap.hpp"
+#include "emergent/stats/hierarchical.hpp"

@@ -140,6 +140,7 @@ TEST_CASE("Wilson 95% interval covers the true proportion in 93-97% of 2,000 sim
       if (emergent::wilson_interval(k, s.n, 0.95).contains(s.p)) ++covered;
     }
     const double coverage = covered / static_cast<double>(data_sets);
+    MESSAGE("n = " << s.n << ", p = " << s.p << ": Wilson coverage " << coverage);
     CHECK(coverage >= 0.93);
     CHECK(coverage <= 0.97);
   }
