@@ -29,6 +29,8 @@ struct series {
   std::vector<double> upper;      ///< error-bar upper ends (empty: none)
   std::vector<double> fit_x;      ///< samples of a fitted curve, log10 x (empty: none)
   std::vector<double> fit_y;      ///< fitted curve values
+  std::vector<double> seg_x;      ///< a second (piecewise-linear) fit, drawn dashed (empty: none)
+  std::vector<double> seg_y;
   bool connect = false;           ///< draw a thin line through the points (sorted by x)
   bool dashed_fit = false;        ///< draw the fitted curve dashed
 };
@@ -258,10 +260,7 @@ inline void panel_ranges(const panel& p, range& xr, range& yr) {
     }
     for (double v : s.fit_y) yr.add(yv(v));
   }
-  for (const auto& b : p.breakpoints) {
-    xr.add(b.lower);
-    xr.add(b.upper);
-  }
+  for (const auto& b : p.breakpoints) xr.add(b.at);  // intervals may be wide: they are clipped, not fitted
 }
 
 }  // namespace detail
@@ -328,7 +327,7 @@ inline std::string render_svg(const figure& fig) {
     std::string label;
   };
   std::vector<legend_entry> legend;
-  bool any_fit = false, any_band = false, any_gap = false;
+  bool any_fit = false, any_seg = false, any_band = false, any_gap = false;
   std::size_t color_index = 0;
   std::vector<std::vector<std::string>> colors(fig.panels.size());
   for (std::size_t pi = 0; pi < fig.panels.size(); ++pi) {
@@ -339,11 +338,13 @@ inline std::string render_svg(const figure& fig) {
       colors[pi].push_back(c);
       if (found == legend.end() && !s.label.empty()) legend.push_back({"point", c, s.label});
       if (!s.fit_x.empty()) any_fit = true;
+      if (!s.seg_x.empty()) any_seg = true;
     }
     if (!fig.panels[pi].breakpoints.empty()) any_band = true;
     if (!fig.panels[pi].gaps.empty()) any_gap = true;
   }
   if (any_fit) legend.push_back({"fit", "#444444", "fitted curve"});
+  if (any_seg) legend.push_back({"seg", "#444444", "segmented fit"});
   if (any_band) legend.push_back({"band", "#444444", "breakpoint (line) with 95% interval (band)"});
   if (any_gap) legend.push_back({"gap", "#dddddd", "no model in this range"});
 
@@ -434,7 +435,7 @@ inline std::string render_svg(const figure& fig) {
       const double a = std::max(ax.px(b.lower), ax.left), c = std::min(ax.px(b.upper), ax.left + pw);
       if (c > a) {
         o += "<rect x=\"" + num(a) + "\" y=\"" + num(ax.top) + "\" width=\"" + num(c - a) + "\" height=\"" + num(ph) +
-             "\" fill=\"" + (b.color.empty() ? "#444" : b.color) + "\" fill-opacity=\"0.12\"/>\n";
+             "\" fill=\"" + (b.color.empty() ? "#444" : b.color) + "\" fill-opacity=\"0.10\"/>\n";
       }
       const double x = ax.px(b.at);
       if (x >= ax.left && x <= ax.left + pw) {
@@ -453,6 +454,14 @@ inline std::string render_svg(const figure& fig) {
         for (std::size_t i = 0; i < s.fit_x.size(); ++i) {
           if (p.log_y && !(s.fit_y[i] > 0)) continue;
           o += num(ax.px(s.fit_x[i])) + "," + num(ax.py(s.fit_y[i])) + " ";
+        }
+        o += "\"/>\n";
+      }
+      if (!s.seg_x.empty()) {
+        o += "<polyline fill=\"none\" stroke=\"" + c + "\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\" points=\"";
+        for (std::size_t i = 0; i < s.seg_x.size(); ++i) {
+          if (p.log_y && !(s.seg_y[i] > 0)) continue;
+          o += num(ax.px(s.seg_x[i])) + "," + num(ax.py(s.seg_y[i])) + " ";
         }
         o += "\"/>\n";
       }
@@ -501,6 +510,9 @@ inline std::string render_svg(const figure& fig) {
     } else if (e.kind == "fit") {
       o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + swatch) + "\" y1=\"" + num(cy - font * 0.35) + "\" y2=\"" +
            num(cy - font * 0.35) + "\" stroke=\"" + e.color + "\" stroke-width=\"2\"/>\n";
+    } else if (e.kind == "seg") {
+      o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + swatch) + "\" y1=\"" + num(cy - font * 0.35) + "\" y2=\"" +
+           num(cy - font * 0.35) + "\" stroke=\"" + e.color + "\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/>\n";
     } else if (e.kind == "band") {
       o += "<rect x=\"" + num(x + 4) + "\" y=\"" + num(cy - font) + "\" width=\"" + num(swatch - 8) + "\" height=\"" +
            num(font * 1.3) + "\" fill=\"#444\" fill-opacity=\"0.12\"/>\n";

@@ -1,14 +1,52 @@
-// The analysis of one series for `emergent report`: the descriptive largest jump, and the hooks into
-// the library's fitting and analysis layers (logistic fit, breakpoint, sharpness, mirage verdict).
+// The analysis of one series for `emergent report`: the descriptive largest rise, a segmented
+// regression of the hard metric with its breakpoint and Wald interval (emergent::fit_segmented, as R
+// `segmented`), Davies' test for a break (emergent::davies_test), and hooks for the logistic fit,
+// sharpness and the mirage verdict.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <span>
 #include <cstddef>
 #include <string>
+#include <vector>
+
+#include <emergent/analysis.hpp>
 
 #include "report_data.hpp"
 
 namespace emergent::cli::report {
+
+/// Samples a fitted segmented line at the data's range for drawing.
+inline fitted_curve segmented_curve(const segmented_fit& f, double x0, double x1) {
+  fitted_curve c;
+  c.model = "segmented (continuous, 1 break)";
+  c.status = "ok";
+  const auto value = [&](double x) {
+    double y = f.intercept + f.slopes[0] * x;
+    for (std::size_t j = 0; j < f.breakpoints.size(); ++j) {
+      const double psi = f.breakpoints[j].estimate;
+      if (x > psi) y += (f.slopes[j + 1] - f.slopes[j]) * (x - psi);
+    }
+    return y;
+  };
+  std::vector<double> xs{x0, x1};
+  for (const auto& b : f.breakpoints) xs.push_back(b.estimate);
+  std::sort(xs.begin(), xs.end());
+  for (double x : xs) {
+    if (x < x0 || x > x1) continue;
+    c.x.push_back(x);
+    c.y.push_back(value(x));
+  }
+  c.parameters.emplace_back("intercept", f.intercept);
+  for (std::size_t j = 0; j < f.slopes.size(); ++j) c.parameters.emplace_back("slope" + std::to_string(j + 1), f.slopes[j]);
+  for (std::size_t j = 0; j < f.breakpoints.size(); ++j) {
+    c.parameters.emplace_back("psi" + std::to_string(j + 1), f.breakpoints[j].estimate);
+    c.standard_errors.emplace_back("psi" + std::to_string(j + 1), f.breakpoints[j].std_error);
+  }
+  return c;
+}
 
 /// Fills `s.analysis` from `s.points` (sorted by x).
 inline void analyse(series_result& s, const task_result& task) {
@@ -22,15 +60,51 @@ inline void analyse(series_result& s, const task_result& task) {
       a.jump = rise;
     }
   }
-  if (pts.size() < 3) {
+  std::vector<double> x, y;
+  for (const auto& p : pts) {
+    x.push_back(p.x);
+    y.push_back(p.hard.value);
+  }
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) distinct += (i == 0 || x[i] != x[i - 1]) ? 1 : 0;
+  if (distinct < 4) {
     a.verdict = "too few models";
-    a.verdict_reason = std::to_string(pts.size()) + " model(s): a curve needs at least 3";
+    a.verdict_reason = std::to_string(distinct) + " distinct x value(s): a break needs at least 4";
     return;
   }
+  if (*std::max_element(y.begin(), y.end()) == *std::min_element(y.begin(), y.end())) {
+    a.verdict = "flat";
+    a.verdict_reason = "the hard metric has the same value for every model";
+    return;
+  }
+  try {
+    const segmented_fit f = fit_segmented(std::span<const double>(x), std::span<const double>(y));
+    const auto& b = f.breakpoints.front();
+    a.breakpoint = b.estimate;
+    a.breakpoint_lower = b.ci_low;
+    a.breakpoint_upper = b.ci_high;
+    a.segmented_fit = segmented_curve(f, x.front(), x.back());
+    for (const auto& w : f.warnings) a.notes.push_back(w);
+  } catch (const std::exception& e) {
+    a.notes.push_back(std::string("segmented regression failed: ") + e.what());
+  }
+  try {
+    const break_test_result d = davies_test(std::span<const double>(x), std::span<const double>(y));
+    a.breakpoint_p = d.p_value;
+  } catch (const std::exception& e) {  // input_error, numerical_error, or a Boost.Math domain error
+    a.notes.push_back(std::string("Davies test failed: ") + e.what());
+  }
   // TODO(fit): logistic fit of the hard metric with emergent::fit_curve(curve, fit_model::logistic).
-  // TODO(analysis): breakpoint with interval, sharpness scores and the mirage verdict (hard vs soft).
-  a.verdict = "not analysed";
-  a.verdict_reason = "the analysis layer is not available in this build";
+  // TODO(analysis): sharpness scores and the mirage verdict (hard vs soft) once they land.
+  if (a.breakpoint_p) {
+    const bool brk = *a.breakpoint_p < 0.05;
+    a.verdict = brk ? "break" : "no significant break";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "Davies test for a change in slope: p = %.3g", *a.breakpoint_p);
+    a.verdict_reason = buf;
+  } else if (!a.notes.empty()) {
+    a.verdict_reason = a.notes.back();
+  }
 }
 
 }  // namespace emergent::cli::report

@@ -100,6 +100,7 @@ struct series_analysis {
   double jump = std::nan("");
   std::optional<fitted_curve> hard_fit;
   std::optional<fitted_curve> soft_fit;
+  std::optional<fitted_curve> segmented_fit;  ///< piecewise-linear fit behind the breakpoint
   std::optional<double> breakpoint, breakpoint_lower, breakpoint_upper, breakpoint_p;
   std::vector<std::pair<std::string, double>> sharpness;  ///< named sharpness scores
   std::string verdict = "not analysed";

@@ -73,13 +73,20 @@ inline plot::figure make_figure(const task_result& t, double gap_factor) {
       hs.fit_x = a.hard_fit->x;
       hs.fit_y = a.hard_fit->y;
     }
+    const bool significant = a.breakpoint && a.breakpoint_p && *a.breakpoint_p < 0.05;
+    if (a.segmented_fit && significant) {
+      hs.connect = false;
+      hs.seg_x = a.segmented_fit->x;
+      hs.seg_y = a.segmented_fit->y;
+    }
     if (a.soft_fit) {
       ss.fit_x = a.soft_fit->x;
       ss.fit_y = a.soft_fit->y;
     }
-    if (a.breakpoint) {
-      hard.breakpoints.push_back({*a.breakpoint, a.breakpoint_lower.value_or(*a.breakpoint),
-                                  a.breakpoint_upper.value_or(*a.breakpoint), c});
+    if (significant) {  // only breaks that Davies' test supports are drawn
+      double lo = a.breakpoint_lower.value_or(*a.breakpoint), hi = a.breakpoint_upper.value_or(*a.breakpoint);
+      if (!std::isfinite(lo) || !std::isfinite(hi)) lo = hi = *a.breakpoint;
+      hard.breakpoints.push_back({*a.breakpoint, lo, hi, c});
     }
     hard.data.push_back(std::move(hs));
     if (!ss.x.empty()) soft.data.push_back(std::move(ss));
@@ -189,6 +196,7 @@ inline nlohmann::ordered_json make_json(const report_spec& spec, const std::vect
       }
       aj["hard_fit"] = a.hard_fit ? detail::to_json(*a.hard_fit) : nlohmann::ordered_json(nullptr);
       aj["soft_fit"] = a.soft_fit ? detail::to_json(*a.soft_fit) : nlohmann::ordered_json(nullptr);
+      aj["segmented_fit"] = a.segmented_fit ? detail::to_json(*a.segmented_fit) : nlohmann::ordered_json(nullptr);
       if (a.breakpoint) {
         aj["breakpoint"] = {{"x", *a.breakpoint},
                             {"lower", detail::number_or_null(a.breakpoint_lower.value_or(std::nan("")))},
@@ -240,7 +248,9 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
         r.jump = "-";
       }
       r.breakpoint = a.breakpoint ? pow10_text(*a.breakpoint) +
-                                        (a.breakpoint_lower ? " [" + fixed(*a.breakpoint_lower, 1) + ", " +
+                                        (a.breakpoint_lower && std::isfinite(*a.breakpoint_lower) &&
+                                                 std::isfinite(*a.breakpoint_upper)
+                                             ? " [" + fixed(*a.breakpoint_lower, 1) + ", " +
                                                                   fixed(*a.breakpoint_upper, 1) + "]"
                                                             : std::string())
                                   : "-";
