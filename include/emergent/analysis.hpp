@@ -4,5 +4,7 @@
 ///        prediction and grokking delays.
 #pragma once
 
+#include "emergent/analysis/break_count.hpp"
+#include "emergent/analysis/break_location.hpp"
 #include "emergent/analysis/break_tests.hpp"
 #include "emergent/analysis/segmented.hpp"

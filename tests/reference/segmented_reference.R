@@ -26,6 +26,11 @@ emit <- function(name, x, y, npsi = 1) {
   writeLines(paste("davies_best", fmt(d$statistic)), out)
   writeLines(paste("score_stat", fmt(s$statistic)), out)
   writeLines(paste("score_p", fmt(s$p.value)), out)
+  if (npsi == 1) {
+    m <- pscore.test(o, seg.Z = ~x, more.break = TRUE)
+    writeLines(paste("score_more_stat", fmt(m$statistic)), out)
+    writeLines(paste("score_more_p", fmt(m$p.value)), out)
+  }
 }
 # 1. one clear break in slope
 set.seed(101); x <- seq(1, 25, by = 1); y <- 2 + 0.5 * x + 1.5 * pmax(x - 14.3, 0) + rnorm(25, sd = 1)

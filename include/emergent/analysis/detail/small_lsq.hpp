@@ -122,8 +122,20 @@ inline double student_t_lower(double t, double df) {
 
 /// Quantile of Student's t.
 inline double student_t_quantile(double p, double df) {
+  // Bootstrap loops ask for the same quantile thousands of times: remember the last few.
+  struct entry {
+    double p, df, q;
+  };
+  thread_local std::array<entry, 4> cache{{{-1, -1, 0}, {-1, -1, 0}, {-1, -1, 0}, {-1, -1, 0}}};
+  thread_local std::size_t next = 0;
+  for (const entry& e : cache) {
+    if (e.p == p && e.df == df) return e.q;
+  }
   boost::math::students_t dist(df);
-  return boost::math::quantile(dist, p);
+  const double q = boost::math::quantile(dist, p);
+  cache[next] = {p, df, q};
+  next = (next + 1) % cache.size();
+  return q;
 }
 
 /// Upper tail of the standard normal.
