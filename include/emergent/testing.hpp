@@ -7,3 +7,4 @@
 #include "emergent/testing/property.hpp"
 #include "emergent/testing/scoring_rule_properties.hpp"
 #include "emergent/testing/sequence_properties.hpp"
+#include "emergent/testing/mirage.hpp"
