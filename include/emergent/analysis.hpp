@@ -7,4 +7,6 @@
 #include "emergent/analysis/break_count.hpp"
 #include "emergent/analysis/break_location.hpp"
 #include "emergent/analysis/break_tests.hpp"
+#include "emergent/analysis/grokking.hpp"
+#include "emergent/analysis/k_of_k.hpp"
 #include "emergent/analysis/segmented.hpp"

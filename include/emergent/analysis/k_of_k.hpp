@@ -51,6 +51,9 @@ struct k_of_k_options {
   std::size_t replicates = 500;  ///< hierarchical bootstrap replicates
   std::uint64_t seed = 1;        ///< seed of the resampler
   double level = 0.95;           ///< level of the intervals
+  /// Equivalence margin: a model agrees when its difference interval reaches [-tolerance, tolerance].
+  /// Needed because a percentile interval collapses to a point when a model has no exact matches.
+  double tolerance = 0.01;
 };
 
 /// One model of a k-of-k check.
@@ -63,7 +66,7 @@ struct k_of_k_point {
   double predicted_high = 0;   ///< (upper end)
   double difference_low = 0;   ///< bootstrap interval of observed - predicted (same resampled items)
   double difference_high = 0;  ///< (upper end)
-  bool agrees = false;         ///< the difference interval contains 0
+  bool agrees = false;         ///< the difference interval reaches [-tolerance, tolerance]
 };
 
 /// The result of a k-of-k check.
@@ -72,7 +75,7 @@ struct k_of_k_result {
   double rms_difference = 0;         ///< sqrt(mean over models of (observed - predicted)^2)
   double rms_low = 0;                ///< bootstrap interval of the RMS difference
   double rms_high = 0;               ///< (upper end)
-  double fraction_agreeing = 0;      ///< share of models whose difference interval contains 0
+  double fraction_agreeing = 0;      ///< share of models that agree (see k_of_k_point::agrees)
   /// True when every model agrees: within the resampling uncertainty, the conjunction of
   /// independent per-token successes reproduces the observed exact-match curve, jump included.
   bool explains_curve = false;
@@ -92,6 +95,7 @@ struct k_of_k_result {
     throw input_error(std::string(fn) + ": x has " + std::to_string(x.size()) + " models but per_token has " +
                       std::to_string(per_token.size()));
   }
+  if (!(options.tolerance >= 0)) throw input_error(std::string(fn) + ": tolerance: must be >= 0");
   if (options.replicates < 2) throw input_error(std::string(fn) + ": replicates: must be at least 2");
   if (!(options.level > 0 && options.level < 1)) throw input_error(std::string(fn) + ": level: must be in (0, 1)");
   const paired_hierarchical_resampler res(std::move(per_token), std::move(exact), options.seed);
@@ -132,7 +136,7 @@ struct k_of_k_result {
     pt.predicted_high = quant(pred_rep[i], hi);
     pt.difference_low = quant(diff_rep[i], lo);
     pt.difference_high = quant(diff_rep[i], hi);
-    pt.agrees = pt.difference_low <= 0 && 0 <= pt.difference_high;
+    pt.agrees = pt.difference_low <= options.tolerance && -options.tolerance <= pt.difference_high;
     agree += pt.agrees ? 1 : 0;
     ss += (e[i] - pred[i]) * (e[i] - pred[i]);
     out.points.push_back(pt);
