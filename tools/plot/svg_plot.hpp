@@ -49,7 +49,9 @@ struct panel {
   std::string x_label;
   std::string y_label;
   bool log_y = false;
+  bool log_x = true;  ///< x values are log10 of the quantity (labels 10^k); false: a plain linear axis
   std::optional<std::pair<double, double>> y_range;  ///< fixed y range; otherwise from the data
+  std::optional<std::pair<double, double>> x_range;  ///< fixed x range (in x units); otherwise from the data
   std::vector<series> data;
   std::vector<breakpoint_band> breakpoints;
   std::vector<std::pair<double, double>> gaps;       ///< x ranges (log10) without any model
@@ -288,9 +290,13 @@ inline std::string render_svg(const figure& fig) {
       yr.lo = p.log_y ? std::log10(p.y_range->first) : p.y_range->first;
       yr.hi = p.log_y ? std::log10(p.y_range->second) : p.y_range->second;
     }
-    double xspan = std::max(xr.hi - xr.lo, 0.3);
+    double xspan = std::max(xr.hi - xr.lo, p.log_x ? 0.3 : 1e-9);
     const double xmid = (xr.lo + xr.hi) / 2;
     double x0 = xmid - xspan / 2 - 0.06 * xspan, x1 = xmid + xspan / 2 + 0.06 * xspan;
+    if (p.x_range) {
+      x0 = p.x_range->first;
+      x1 = p.x_range->second;
+    }
     double y0 = yr.lo, y1 = yr.hi;
     if (!(y1 > y0)) { y0 -= 0.5; y1 += 0.5; }
     if (!p.y_range) {
@@ -299,7 +305,7 @@ inline std::string render_svg(const figure& fig) {
       y1 += pad;
     }
     prepared q{x0, x1, y0, y1, {}, {}, 0};
-    q.xt = log_ticks(x0, x1, tick_font);
+    q.xt = p.log_x ? log_ticks(x0, x1, tick_font) : linear_ticks(x0, x1, tick_font, 6);
     q.yt = p.log_y ? log_ticks(y0, y1, tick_font) : linear_ticks(y0, y1, tick_font);
     q.xt = thin_x(q.xt, pw / (x1 - x0), 10);
     q.yt = thin_y(q.yt, ph / (y1 - y0), tick_font);
@@ -313,7 +319,7 @@ inline std::string render_svg(const figure& fig) {
     prep.push_back(std::move(q));
   }
 
-  const double right_margin = 18, gap_between = 16;
+  const double right_margin = 26, gap_between = 12;
   double total_width = 0;
   for (const auto& q : prep) total_width += q.left_margin + pw + right_margin;
   total_width += gap_between * (static_cast<double>(npanels) - 1);
@@ -336,8 +342,9 @@ inline std::string render_svg(const figure& fig) {
       const auto found = std::find_if(legend.begin(), legend.end(), [&](const legend_entry& e) { return e.label == s.label; });
       if (c.empty()) c = found != legend.end() ? found->color : palette()[color_index++ % palette().size()];
       colors[pi].push_back(c);
-      if (found == legend.end() && !s.label.empty()) legend.push_back({"point", c, s.label});
-      if (!s.fit_x.empty()) any_fit = true;
+      const bool curve_only = s.x.empty() && !s.fit_x.empty();
+      if (found == legend.end() && !s.label.empty()) legend.push_back({curve_only ? (s.dashed_fit ? "fitdash" : "fit") : "point", c, s.label});
+      if (!s.fit_x.empty() && !curve_only) any_fit = true;
       if (!s.seg_x.empty()) any_seg = true;
     }
     if (!fig.panels[pi].breakpoints.empty()) any_band = true;
@@ -510,6 +517,9 @@ inline std::string render_svg(const figure& fig) {
     } else if (e.kind == "fit") {
       o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + swatch) + "\" y1=\"" + num(cy - font * 0.35) + "\" y2=\"" +
            num(cy - font * 0.35) + "\" stroke=\"" + e.color + "\" stroke-width=\"2\"/>\n";
+    } else if (e.kind == "fitdash") {
+      o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + swatch) + "\" y1=\"" + num(cy - font * 0.35) + "\" y2=\"" +
+           num(cy - font * 0.35) + "\" stroke=\"" + e.color + "\" stroke-width=\"2\" stroke-dasharray=\"6,3\"/>\n";
     } else if (e.kind == "seg") {
       o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + swatch) + "\" y1=\"" + num(cy - font * 0.35) + "\" y2=\"" +
            num(cy - font * 0.35) + "\" stroke=\"" + e.color + "\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/>\n";
