@@ -8,3 +8,4 @@
 #include "emergent/testing/scoring_rule_properties.hpp"
 #include "emergent/testing/sequence_properties.hpp"
 #include "emergent/testing/mirage.hpp"
+#include "emergent/testing/differential.hpp"
