@@ -6,4 +6,7 @@
 #include "emergent/metrics/brier.hpp"
 #include "emergent/metrics/conjunction.hpp"
 #include "emergent/metrics/cross_entropy.hpp"
+#include "emergent/metrics/edit_distance.hpp"
+#include "emergent/metrics/exact_match.hpp"
 #include "emergent/metrics/probability.hpp"
+#include "emergent/metrics/tokenize.hpp"
