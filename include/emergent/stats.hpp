@@ -8,3 +8,4 @@
 #include "emergent/stats/intervals.hpp"
 #include "emergent/stats/bootstrap.hpp"
 #include "emergent/stats/hierarchical.hpp"
+#include "emergent/stats/curve.hpp"
