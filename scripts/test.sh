@@ -18,7 +18,7 @@ start=$(date +%s)
 for preset in "${presets[@]}"; do
   echo "=== $preset ==="
   if [ "$preset" = fuzz ]; then
-    if ! cmake --preset fuzz >/dev/null || ! cmake --build --preset fuzz; then
+    if ! cmake --preset fuzz >/dev/null || ! cmake --build --preset fuzz --target emergent_fuzzers; then
       echo "fuzz: build failed"; failed=$((failed + 1)); status=1; continue
     fi
     for f in build/fuzz/tests/fuzz_*; do
