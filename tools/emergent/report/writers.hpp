@@ -267,7 +267,7 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
 /// The plain-text table printed on the terminal.
 inline std::string summary_text(const std::vector<task_result>& tasks) {
   const auto rows = summary_rows(tasks);
-  std::vector<summary_row> all{{"task", "series", "models", "hard range", "largest rise", "breakpoint", "sharpness", "verdict"}};
+  std::vector<summary_row> all{{"task", "series", "models", "hard range", "largest rise", "breakpoint [95% CI]", "sharpness", "verdict"}};
   all.insert(all.end(), rows.begin(), rows.end());
   std::vector<std::size_t> w(8, 0);
   const auto cells = [](const summary_row& r) {
