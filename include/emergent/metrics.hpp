@@ -8,5 +8,6 @@
 #include "emergent/metrics/cross_entropy.hpp"
 #include "emergent/metrics/edit_distance.hpp"
 #include "emergent/metrics/exact_match.hpp"
+#include "emergent/metrics/multiple_choice.hpp"
 #include "emergent/metrics/probability.hpp"
 #include "emergent/metrics/tokenize.hpp"
