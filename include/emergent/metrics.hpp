@@ -3,6 +3,7 @@
 ///        kernels over many examples.
 #pragma once
 
+#include "emergent/metrics/aggregates.hpp"
 #include "emergent/metrics/brier.hpp"
 #include "emergent/metrics/conjunction.hpp"
 #include "emergent/metrics/cross_entropy.hpp"
