@@ -1,0 +1,92 @@
+// The loop shared by every JSON Lines reader: parse one line, let the format fill the record,
+// count it, detect duplicated example ids, deliver it, and apply the bad-record policy.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "emergent/core/error.hpp"
+#include "emergent/io/detail/json.hpp"
+#include "emergent/io/record.hpp"
+
+namespace emergent::io::detail {
+
+/// Parses lines with a format-specific `fill(root, where, record&)` and delivers records.
+template <class Fill>
+class jsonl_driver {
+ public:
+  jsonl_driver(std::string source, const read_options& options, const record_sink& sink, Fill fill)
+      : source_(std::move(source)), options_(options), sink_(sink), fill_(std::move(fill)) {}
+
+  void operator()(const char* data, std::size_t len, std::size_t line, bool complete) {
+    const where at{source_, line};
+    bool counted = false;
+    try {
+      element root;
+      if (auto err = parser_.parse(data, len, false).get(root)) {
+        if (!complete) at.fail("", "truncated last line (no newline at end of file): " + simdjson_message(err));
+        at.fail("", simdjson_message(err));
+      }
+      if (root.type() != element_type::OBJECT) at.fail("", "expected one JSON object per line");
+      record_.clear();
+      record_.source = source_;
+      record_.line = line;
+      fill_(root, at, record_);
+      if (!options_.model.empty()) record_.model = options_.model;
+      if (!options_.task.empty()) record_.task = options_.task;
+      if (!options_.filter.empty() && record_.filter != options_.filter) {
+        ++summary_.ignored;
+        return;
+      }
+      ++summary_.read;
+      counted = true;
+      std::string group = record_.model;
+      group += '\x1f';
+      group += record_.task;
+      group += '\x1f';
+      group += record_.filter;
+      if (duplicates_.seen(group, record_.example_id)) {
+        at.fail("doc_id", "duplicated example id " + record_.example_id + " (task " + record_.task + ", filter " +
+                               record_.filter + ")");
+      }
+      sink_(record_);
+      ++summary_.delivered;
+    } catch (const parse_error& e) {
+      if (!counted) ++summary_.read;
+      skip_or_throw(e, options_, summary_);
+    }
+  }
+
+  [[nodiscard]] read_summary summary() const { return summary_; }
+
+ private:
+  std::string source_;
+  const read_options& options_;
+  const record_sink& sink_;
+  Fill fill_;
+  simdjson::dom::parser parser_;
+  record record_;
+  read_summary summary_;
+  duplicate_detector duplicates_;
+};
+
+/// Runs a JSON Lines reader over a file.
+template <class Fill>
+read_summary read_jsonl_file(const std::string& path, const read_options& options, const record_sink& sink, Fill fill) {
+  jsonl_driver<Fill> driver(path, options, sink, std::move(fill));
+  for_each_line_in_file(path, options, driver);
+  return driver.summary();
+}
+
+/// Runs a JSON Lines reader over text in memory, naming it `source` in records and errors.
+template <class Fill>
+read_summary read_jsonl_buffer(std::string_view text, std::string_view source, const read_options& options,
+                               const record_sink& sink, Fill fill) {
+  jsonl_driver<Fill> driver(std::string(source), options, sink, std::move(fill));
+  for_each_line_in_buffer(text, driver);
+  return driver.summary();
+}
+
+}  // namespace emergent::io::detail
