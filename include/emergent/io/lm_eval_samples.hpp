@@ -6,7 +6,7 @@
 #include <simdjson.h>
 
 #include <filesystem>
-#include <regex>
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -204,11 +204,20 @@ inline void fill_lm_eval_sample(element root, const where& at, record& r, std::v
 
 /// lm-eval names its sample files `samples_<task>_<ISO date>.jsonl`: returns <task> and <date>.
 inline std::pair<std::string, std::string> lm_eval_sample_name(const std::string& path) {
-  const std::string stem = std::filesystem::path(path).filename().string();
-  static const std::regex pattern(R"(^samples_(.+)_(\d{4}-\d{2}-\d{2}T[\d\-\.]+)\.jsonl$)");
-  std::smatch m;
-  if (std::regex_match(stem, m, pattern)) return {m[1].str(), m[2].str()};
-  return {"", ""};
+  const std::string name = std::filesystem::path(path).filename().string();
+  const std::string prefix = "samples_", suffix = ".jsonl";
+  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return {"", ""};
+  }
+  const std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  const auto cut = middle.rfind('_');  // the date (2026-01-21T03-44-18.458309) has no underscore
+  if (cut == std::string::npos || cut == 0) return {"", ""};
+  const std::string date = middle.substr(cut + 1);
+  const bool looks_like_date = date.size() >= 11 && std::isdigit(static_cast<unsigned char>(date[0])) &&
+                               date[4] == '-' && date.find('T') != std::string::npos;
+  if (!looks_like_date) return {"", ""};
+  return {middle.substr(0, cut), date};
 }
 
 /// The model of a samples file: `model_name` (or `pretrained=` of `config.model_args`) of the
