@@ -13,6 +13,15 @@
 #include <vector>
 
 #include <emergent/analysis.hpp>
+#if __has_include(<emergent/fit/fit_curve.hpp>)
+#include <emergent/fit/fit_curve.hpp>
+#define EMERGENT_REPORT_HAVE_FIT 1
+#endif
+#if __has_include(<emergent/analysis/mirage.hpp>) && __has_include(<emergent/analysis/sharpness.hpp>)
+#include <emergent/analysis/mirage.hpp>
+#include <emergent/analysis/sharpness.hpp>
+#define EMERGENT_REPORT_HAVE_MIRAGE 1
+#endif
 
 #include "report_data.hpp"
 
@@ -94,8 +103,84 @@ inline void analyse(series_result& s, const task_result& task) {
   } catch (const std::exception& e) {  // input_error, numerical_error, or a Boost.Math domain error
     a.notes.push_back(std::string("Davies test failed: ") + e.what());
   }
-  // TODO(fit): logistic fit of the hard metric with emergent::fit_curve(curve, fit_model::logistic).
-  // TODO(analysis): sharpness scores and the mirage verdict (hard vs soft) once they land.
+#ifdef EMERGENT_REPORT_HAVE_FIT
+  // The four-parameter logistic of the hard metric (fit layer), weighted by the points' intervals.
+  try {
+    scaling_curve c;
+    c.x = x;
+    c.y = y;
+    bool intervals = true;
+    for (const auto& p : pts) intervals = intervals && std::isfinite(p.hard.lower) && p.hard.upper > p.hard.lower;
+    if (intervals) {
+      for (const auto& p : pts) {
+        c.lower.push_back(p.hard.lower);
+        c.upper.push_back(p.hard.upper);
+      }
+    }
+    const fit_result r = fit_curve(c, fit_model::logistic);
+    fitted_curve f;
+    f.model = "logistic";
+    f.status = std::string(to_string(r.status));
+    for (std::size_t i = 0; i < r.param_names.size(); ++i) {
+      f.parameters.emplace_back(r.param_names[i], r.params(static_cast<Eigen::Index>(i)));
+      f.standard_errors.emplace_back(r.param_names[i], r.std_errors(static_cast<Eigen::Index>(i)));
+    }
+    for (int i = 0; i <= 120; ++i) {
+      const double xi = x.front() + (x.back() - x.front()) * i / 120.0;
+      f.x.push_back(xi);
+      f.y.push_back(r.predict(xi));
+    }
+    for (const auto& flag : r.flags) a.notes.push_back("logistic fit: " + flag);
+    a.hard_fit = f;
+  } catch (const std::exception& e) {
+    a.notes.push_back(std::string("logistic fit failed: ") + e.what());
+  }
+#endif
+#ifdef EMERGENT_REPORT_HAVE_MIRAGE
+  // Sharpness of the hard curve, and the mirage verdict: is the curve sharp under the hard metric,
+  // under the soft one, both or neither (emergent::is_sharp_curve, the criterion of mirage_analysis).
+  try {
+    const sharpness m = measure_sharpness(std::span<const double>(x), std::span<const double>(y));
+    a.sharpness = {{"breakthroughness", m.breakthroughness}, {"linearity", m.linearity}};
+    if (m.logistic_status == "converged" || m.logistic_status == "hit_bound") {
+      a.sharpness.emplace_back("logistic_k", m.logistic_k);
+      a.sharpness.emplace_back("rise_width_decades", m.rise_width_decades);
+    }
+    a.sharpness.emplace_back("observed_rise_width_decades", m.observed_rise_width_decades);
+  } catch (const std::exception& e) {
+    a.notes.push_back(std::string("sharpness failed: ") + e.what());
+  }
+  try {
+    const bool hard_sharp = is_sharp_curve(std::span<const double>(x), std::span<const double>(y));
+    std::vector<double> sx, sy;
+    for (const auto& p : pts) {
+      if (!p.soft) continue;
+      double v = p.soft->value;
+      const metric_spec& sm = *task.spec.soft;
+      if (sm.log_scale) v = v > 0 ? std::log10(v) : std::nan("");
+      if (sm.lower_is_better) v = -v;  // a rising curve means improving
+      if (!std::isfinite(v)) continue;
+      sx.push_back(p.x);
+      sy.push_back(v);
+    }
+    if (task.spec.soft && sx.size() >= 4) {
+      const bool soft_sharp = is_sharp_curve(std::span<const double>(sx), std::span<const double>(sy));
+      a.verdict = std::string(to_string(hard_sharp ? (soft_sharp ? mirage_verdict::sharp_under_both
+                                                                 : mirage_verdict::sharp_under_hard_only)
+                                                   : (soft_sharp ? mirage_verdict::sharp_under_soft_only
+                                                                 : mirage_verdict::smooth_under_both)));
+      a.verdict_reason = std::string("hard metric ") + (hard_sharp ? "sharp" : "smooth") + ", soft metric " +
+                         (soft_sharp ? "sharp" : "smooth") + " (emergent::is_sharp_curve on the per-model values)";
+    } else {
+      a.verdict = hard_sharp ? "sharp (no soft metric)" : "smooth (no soft metric)";
+      a.verdict_reason = std::string("hard metric ") + (hard_sharp ? "sharp" : "smooth") +
+                         "; without a soft metric of the same answers the mirage question cannot be asked";
+    }
+    return;
+  } catch (const std::exception& e) {
+    a.notes.push_back(std::string("mirage verdict failed: ") + e.what());
+  }
+#endif
   if (a.breakpoint_p) {
     const bool brk = *a.breakpoint_p < 0.05;
     a.verdict = brk ? "break" : "no significant break";

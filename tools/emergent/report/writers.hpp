@@ -254,8 +254,17 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
                                                                   fixed(*a.breakpoint_upper, 1) + "]"
                                                             : std::string())
                                   : "-";
+      // Short names on the terminal and in the tables; report.json has the full ones.
+      static const std::map<std::string, std::string> short_names{{"breakthroughness", "B"},
+                                                                  {"linearity", "L"},
+                                                                  {"logistic_k", "k"},
+                                                                  {"rise_width_decades", "w"},
+                                                                  {"observed_rise_width_decades", "w_obs"}};
       std::string sharp;
-      for (const auto& [k, v] : a.sharpness) sharp += (sharp.empty() ? "" : ", ") + k + " " + sci(v, 3);
+      for (const auto& [k, v] : a.sharpness) {
+        const auto found = short_names.find(k);
+        sharp += (sharp.empty() ? "" : " ") + (found == short_names.end() ? k : found->second) + "=" + sci(v, 3);
+      }
       r.sharpness = sharp.empty() ? "-" : sharp;
       r.verdict = a.verdict;
       rows.push_back(r);
