@@ -9,3 +9,4 @@
 #include "emergent/testing/sequence_properties.hpp"
 #include "emergent/testing/mirage.hpp"
 #include "emergent/testing/differential.hpp"
+#include "emergent/testing/reference_vectors.hpp"

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace et = emergent::testing;
@@ -106,4 +107,49 @@ TEST_CASE("differential testing of sequence metrics: exceptions on one side are 
   REQUIRE_FALSE(report.passed);
   CHECK(report.example->text ==
         "prediction = [], reference = []: implementation threw emergent::input_error: picky: prediction: empty but the oracle returned 0");
+}
+
+TEST_CASE("built-in Levenshtein distance is a distance; differential testing finds an indel-only re-implementation") {
+  const auto distance = [](const std::vector<int>& a, const std::vector<int>& b) {
+    return static_cast<double>(emergent::levenshtein_distance(a, b));
+  };
+  const et::metric_spec spec{0.0, inf, et::better::lower, true};
+  CHECK(et::check_symmetry(distance).passed);
+  CHECK(et::check_triangle_inequality(distance).passed);
+  CHECK(et::check_perfect_prediction(distance, spec).passed);
+  CHECK(et::check_finite(distance).passed);
+  const auto normalized = [](const std::vector<int>& a, const std::vector<int>& b) {
+    return emergent::levenshtein_normalized_distance(a, b);
+  };
+  CHECK(et::check_bounds(normalized, {0.0, 1.0, et::better::lower, false}).passed);
+  CHECK(et::check_finite(normalized).passed);
+  // A user's distance that only inserts and deletes (no substitutions): found on one token each.
+  const auto indel = [](const std::vector<int>& a, const std::vector<int>& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({up + 1, row[j - 1] + 1, a[i - 1] == b[j - 1] ? diagonal : diagonal + 2});
+        diagonal = up;
+      }
+    }
+    return static_cast<double>(row[b.size()]);
+  };
+  const auto report = et::check_agreement(indel, distance);
+  REQUIRE_FALSE(report.passed);
+  CHECK(report.example->text == "prediction = [0], reference = [1]: implementation returned 2 but the oracle 1");
+}
+
+TEST_CASE("built-in exact match over token sequences: bounds, perfect prediction, monotone") {
+  const auto em = [](const std::vector<int>& p, const std::vector<int>& r) { return emergent::exact_match(p, r) ? 1.0 : 0.0; };
+  CHECK(et::all_passed(et::check_sequence_metric(em, {0.0, 1.0, et::better::higher, false})));
+  // Exact match on whole strings (characters as tokens) after the SQuAD normaliser is still perfect on equal strings.
+  const auto squad = [](const std::string& p, const std::string& r) {
+    return emergent::exact_match(p, r, emergent::normalise::squad()) ? 1.0 : 0.0;
+  };
+  CHECK(et::check_perfect_prediction<std::string>(squad, {0.0, 1.0, et::better::higher, false}).passed);
+  CHECK(et::check_symmetry<std::string>(squad).passed);
 }
