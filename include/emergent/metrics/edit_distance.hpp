@@ -424,13 +424,13 @@ class cached_levenshtein {
       const std::size_t blocks = blocks_;
       const auto row = [&](std::size_t j) noexcept { return pm + static_cast<std::size_t>(tid[j]) * blocks; };
       return detail::lev_with_doubling(m, n, cutoff,
-                                       [&](std::size_t k) { return detail::myers_banded(m, n, row, k, s.blocks); });
+                                       [&](std::size_t k, std::size_t* f) { return detail::myers_banded(m, n, row, k, s.blocks, f); });
     }
     const auto row = [&](std::size_t j) noexcept {
       return detail::lev_sparse_pm::row_ref{sparse_pm_.maps.data(), tid[j]};
     };
     return detail::lev_with_doubling(m, n, cutoff,
-                                     [&](std::size_t k) { return detail::myers_banded(m, n, row, k, s.blocks); });
+                                     [&](std::size_t k, std::size_t* f) { return detail::myers_banded(m, n, row, k, s.blocks, f); });
   }
 
   key_map ids_{};

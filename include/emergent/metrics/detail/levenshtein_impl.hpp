@@ -17,6 +17,10 @@
 #include <type_traits>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace emergent::detail {
 
 /// "No cutoff": the largest distance representable.
@@ -163,6 +167,110 @@ class lev_id_map {
   unsigned bits_ = 4;
 };
 
+/// Hash table for 32-bit keys with buckets of 8 keys (one 32-byte line) and branch-free lookups:
+/// two SIMD compares find the key's slot, and an always-zero ninth value answers "absent", so a
+/// lookup costs no mispredicted branch (linear probing mispredicts about once per lookup on
+/// dissimilar pairs). Values must be non-zero. Keys are inserted into their home bucket only; when
+/// a bucket is full the table reports overflow and the caller falls back to `lev_id_map`. With at
+/// least as many buckets as keys, overflow (more than 8 keys in a bucket) has probability below
+/// 1e-6 per bucket. Kept per thread; `prepare` starts a new generation, which empties every bucket
+/// at once (a bucket's fill counts only when its generation tag is the current one).
+template <class V>
+class lev_bucket_table {
+ public:
+  /// Empties the table and makes room for `max_keys` keys.
+  void prepare(std::size_t max_keys) {
+    unsigned bits = 3;
+    while ((std::size_t{1} << bits) < max_keys) ++bits;
+    if (bits > bits_ || keys_.empty() || generation_ == 0x0FFFFFFFU) {
+      bits_ = std::max(bits, bits_);
+      const std::size_t buckets = std::size_t{1} << bits_;
+      keys_.assign(buckets * 8, 0);
+      vals_.assign(buckets * 9, V{0});
+      tags_.assign(buckets, 0);
+      generation_ = 0;
+    }
+    ++generation_;
+    mask_ = (std::size_t{1} << bits) - 1;  // use only as many buckets as this call needs
+    shift_ = bits;
+    overflow_ = false;
+  }
+
+  [[nodiscard]] bool overflow() const noexcept { return overflow_; }
+
+  /// The value stored for `key`, or 0.
+  [[nodiscard]] V get(std::uint32_t key) const noexcept {
+    const std::size_t b = bucket(key);
+    return vals_[b * 9 + slot(b, key, fill(b))];
+  }
+
+  /// Finds `key` or inserts it with value `make()`, then ORs `or_bits` into its value and returns
+  /// the value (0 on overflow).
+  template <class Make>
+  V upsert(std::uint32_t key, Make&& make, V or_bits = V{0}) noexcept {
+    const std::size_t b = bucket(key);
+    const unsigned f = fill(b);
+    std::size_t s = slot(b, key, f);
+    if (s >= f) {
+      if (f == 8) {
+        overflow_ = true;
+        return V{0};
+      }
+      s = f;
+      keys_[b * 8 + s] = key;
+      vals_[b * 9 + s] = make();
+      tags_[b] = (generation_ << 4) | (f + 1);
+    }
+    vals_[b * 9 + s] |= or_bits;
+    return vals_[b * 9 + s];
+  }
+
+ private:
+  [[nodiscard]] std::size_t bucket(std::uint32_t key) const noexcept { return lev_hash(key, shift_) & mask_; }
+
+  [[nodiscard]] unsigned fill(std::size_t b) const noexcept {
+    const std::uint32_t t = tags_[b];
+    return (t >> 4) == generation_ ? (t & 15U) : 0U;
+  }
+
+  // Lowest of the first `f` slots holding `key`, or 8 (the zero value) when none does.
+  [[nodiscard]] std::size_t slot(std::size_t b, std::uint32_t key, unsigned f) const noexcept {
+    const std::uint32_t* k = keys_.data() + b * 8;
+#if defined(__SSE2__)
+    const __m128i needle = _mm_set1_epi32(static_cast<int>(key));
+    const __m128i lo = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k)), needle);
+    const __m128i hi = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k + 4)), needle);
+    auto bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(lo))) |
+                (static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hi))) << 4);
+#else
+    unsigned bits = 0;
+    for (unsigned s = 0; s < 8; ++s) bits |= static_cast<unsigned>(k[s] == key) << s;
+#endif
+    bits &= (1U << f) - 1U;
+    return static_cast<std::size_t>(std::countr_zero(bits | 0x100U));
+  }
+
+  std::vector<std::uint32_t> keys_;
+  std::vector<V> vals_;
+  std::vector<std::uint32_t> tags_;  // generation << 4 | fill
+  std::uint32_t generation_ = 0;
+  std::size_t mask_ = 7;
+  unsigned shift_ = 3;
+  unsigned bits_ = 3;
+  bool overflow_ = false;
+};
+
+/// Per-thread bucket tables: match masks (patterns of at most 64 symbols) and dense ids + 1.
+struct lev_bucket_scratch {
+  lev_bucket_table<std::uint64_t> masks;
+  lev_bucket_table<std::uint32_t> ids;
+};
+
+[[nodiscard]] inline lev_bucket_scratch& lev_buckets() {
+  thread_local lev_bucket_scratch s;
+  return s;
+}
+
 // ------------------------------------------------------------------------------------------------
 // The bit-parallel kernels
 
@@ -173,6 +281,22 @@ template <class Eq>
 [[nodiscard]] std::size_t myers_single_word(std::size_t m, std::size_t n, Eq&& eq, std::size_t k) noexcept {
   std::uint64_t vp = ~std::uint64_t{0};
   std::uint64_t vn = 0;
+  if (k >= m + n) {
+    // No cutoff can bite: skip the per-column score and read D[m][n] off the last column,
+    // D[m][n] = D[0][n] + sum of its vertical deltas = n + popcount(VP) - popcount(VN) over m rows.
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint64_t x = eq(j);
+      const std::uint64_t d0 = (((x & vp) + vp) ^ vp) | x | vn;
+      std::uint64_t hp = vn | ~(d0 | vp);
+      std::uint64_t hn = d0 & vp;
+      hp = (hp << 1) | 1U;
+      hn <<= 1;
+      vp = hn | ~(d0 | hp);
+      vn = hp & d0;
+    }
+    const std::uint64_t rows = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
+    return n + static_cast<std::size_t>(std::popcount(vp & rows)) - static_cast<std::size_t>(std::popcount(vn & rows));
+  }
   const std::uint64_t last = std::uint64_t{1} << (m - 1);
   std::size_t score = m;
   // D[m][n] >= D[m][j] - (n - j): once score > k + (n - j) the result exceeds k.
@@ -224,7 +348,6 @@ struct lev_block_step {
 /// Per-thread scratch for the blocked kernel (kept between calls to avoid reallocating).
 struct lev_block_state {
   std::vector<std::uint64_t> pv, mv;
-  std::vector<std::size_t> score;
 };
 
 /// Myers' blocked algorithm for a pattern of m > 0 rows in `blocks` = ceil(m / 64) words against n
@@ -236,8 +359,8 @@ struct lev_block_state {
 /// lower bound on any alignment through it, D[i][j] + |(m - i) - (n - j)|, exceeds k.
 /// Returns the distance if it is <= k, otherwise a value > k.
 template <class Row>
-[[nodiscard]] std::size_t myers_banded(std::size_t m, std::size_t n, Row&& row, std::size_t k,
-                                       lev_block_state& st) {
+[[nodiscard]] std::size_t myers_banded(std::size_t m, std::size_t n, Row&& row, std::size_t k, lev_block_state& st,
+                                       std::size_t* failed_at = nullptr) {
   const std::size_t blocks = (m + 63) / 64;
   const auto im = static_cast<std::ptrdiff_t>(m);
   const auto in = static_cast<std::ptrdiff_t>(n);
@@ -248,7 +371,6 @@ template <class Row>
   if ((d < 0 ? -d : d) > ik) return k + 1;
   st.pv.resize(blocks);
   st.mv.resize(blocks);
-  st.score.resize(blocks);
   const unsigned last_bottom = static_cast<unsigned>((m - 1) % 64);
   const auto bottom_of = [&](std::size_t b) noexcept { return b + 1 == blocks ? last_bottom : 63U; };
   const auto rows_to = [&](std::size_t b) noexcept { return std::min(64 * (b + 1), m); };  // r_b
@@ -258,63 +380,76 @@ template <class Row>
     const std::ptrdiff_t hi = std::min(im, j + below);
     return hi <= 0 ? std::size_t{0} : static_cast<std::size_t>((hi - 1) / 64);
   };
+  // Only the score (value at the bottom row) of the first active block is tracked; any other
+  // block's follows from the block above it: score(b) = score(b - 1) + popcount(VP_b) - popcount(VN_b)
+  // over its rows (Myers' vertical deltas), so the inner loop carries nothing but the deltas.
+  const auto delta = [&](std::size_t b) noexcept {
+    const std::size_t rows = std::min<std::size_t>(64, m - 64 * b);
+    const std::uint64_t mask = rows == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << rows) - 1;
+    return static_cast<std::ptrdiff_t>(std::popcount(st.pv[b] & mask)) -
+           static_cast<std::ptrdiff_t>(std::popcount(st.mv[b] & mask));
+  };
   std::size_t first = 0;
   std::size_t last = last_block_at(0);
   for (std::size_t b = 0; b <= last; ++b) {
     st.pv[b] = ~std::uint64_t{0};
     st.mv[b] = 0;
-    st.score[b] = rows_to(b);
   }
+  auto score_first = static_cast<std::ptrdiff_t>(rows_to(0));
   std::uint64_t* pv = st.pv.data();
   std::uint64_t* mv = st.mv.data();
-  std::size_t* score = st.score.data();
   for (std::size_t j = 0; j < n; ++j) {
     const std::size_t want = last_block_at(static_cast<std::ptrdiff_t>(j) + 1);
-    if (want > last) {  // at most one new block per column
+    if (want > last) {  // at most one new block per column; it continues the block above by +1 per row
       ++last;
       pv[last] = ~std::uint64_t{0};
       mv[last] = 0;
-      score[last] = score[last - 1] + (rows_to(last) - rows_to(last - 1));
     }
     const auto r = row(j);
-    int hin = 1;
-    for (std::size_t b = first; b < last; ++b) {
-      const lev_block_step s = lev_advance_block(pv[b], mv[b], r[b], hin, 63U);
-      score[b] = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(score[b]) + s.bottom);
-      hin = s.carry;
-    }
-    {
-      const lev_block_step s = lev_advance_block(pv[last], mv[last], r[last], hin, bottom_of(last));
-      score[last] = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(score[last]) + s.bottom);
-    }
+    const lev_block_step top_step = lev_advance_block(pv[first], mv[first], r[first], 1, bottom_of(first));
+    score_first += top_step.bottom;
+    int hin = top_step.carry;
+    for (std::size_t b = first + 1; b <= last; ++b) hin = lev_advance_block(pv[b], mv[b], r[b], hin, 63U).carry;
     // Drop blocks from the top whose every cell has D + remaining length difference > k.
     const std::ptrdiff_t c = d + static_cast<std::ptrdiff_t>(j) + 1;
-    while (first <= last) {
+    while (true) {
       const auto top = static_cast<std::ptrdiff_t>(64 * first + 1);
-      const std::ptrdiff_t bound =
-          static_cast<std::ptrdiff_t>(score[first]) - static_cast<std::ptrdiff_t>(rows_to(first)) + std::max(c, 2 * top - c);
+      const std::ptrdiff_t bound = score_first - static_cast<std::ptrdiff_t>(rows_to(first)) + std::max(c, 2 * top - c);
       if (bound <= ik) break;
+      if (first == last) {
+        if (failed_at != nullptr) *failed_at = j + 1;
+        return k + 1;
+      }
       ++first;
+      score_first += delta(first);
     }
-    if (first > last) return k + 1;
   }
-  return score[blocks - 1];
+  if (failed_at != nullptr) *failed_at = n;
+  for (std::size_t b = first + 1; b < blocks; ++b) score_first += delta(b);
+  return static_cast<std::size_t>(score_first);
 }
 
-/// Runs `kernel(k)` with k = max(|m - n|, 32), 2k, 4k, ... until the result is within k or k reaches
-/// `cutoff` (Ukkonen's doubling): the total work is within a small factor of the band the true
-/// distance needs, and a failed band on a dissimilar pair dies after a few columns.
+/// Runs `kernel(k, &failed_at)` with growing bands until the result is within k or k reaches
+/// `cutoff` (Ukkonen's doubling): k starts at max(|m - n|, 32) and at least doubles; when a band died
+/// early, at column j of n, the pair differs at a rate of about k / j, so the next k is raised to
+/// about 1.25 k n / j (a dissimilar pair goes almost straight to the full matrix instead of paying
+/// for every doubling). Work stays within a small factor of the band the true distance needs.
 template <class Kernel>
 [[nodiscard]] std::size_t lev_with_doubling(std::size_t m, std::size_t n, std::size_t cutoff, Kernel&& kernel) {
   const std::size_t kmax = std::max(m, n);
   const std::size_t limit = std::min(cutoff, kmax);
   std::size_t k = std::max<std::size_t>(m > n ? m - n : n - m, 32);
+  const std::size_t cols = std::min(m, n);
   while (k < limit) {
-    const std::size_t r = kernel(k);
+    std::size_t failed_at = 0;
+    const std::size_t r = kernel(k, &failed_at);
     if (r <= k) return r;
-    k *= 2;
+    std::size_t next = 2 * k;
+    if (failed_at > 0 && failed_at < cols) next = std::max(next, k * cols / failed_at + k * cols / (4 * failed_at));
+    if (next >= limit / 4 * 3) next = limit;  // within a quarter of the full matrix: just do it
+    k = next;
   }
-  return kernel(limit);
+  return kernel(limit, nullptr);
 }
 
 /// Dense table of match vectors, (ids + 1) rows of `blocks` words, kept zero between uses
@@ -352,8 +487,9 @@ struct lev_sparse_pm {
   };
 };
 
-/// Distance between a pattern and a text already mapped to dense ids (pattern ids in [0, ids),
-/// text ids in [0, ids], `ids` meaning "not in the pattern"), m > 64. Uses the per-thread scratch.
+/// Distance between a pattern and a text already mapped to dense ids in [0, ids] (ids + 1 rows of
+/// match vectors; a text id that no pattern position has selects an all-zero row, so "not in the
+/// pattern" may be any such id), m > 64. Uses the per-thread scratch.
 [[nodiscard]] inline std::size_t lev_blocks_dense_ids(const std::uint32_t* pid, std::size_t m, const std::uint32_t* tid,
                                                       std::size_t n, std::size_t ids, std::size_t cutoff,
                                                       lev_dense_scratch& s) {
@@ -364,14 +500,14 @@ struct lev_sparse_pm {
     for (std::size_t i = 0; i < m; ++i) pm[pid[i] * blocks + i / 64] |= std::uint64_t{1} << (i % 64);
     const auto row = [&](std::size_t j) noexcept { return pm + static_cast<std::size_t>(tid[j]) * blocks; };
     const std::size_t r =
-        lev_with_doubling(m, n, cutoff, [&](std::size_t k) { return myers_banded(m, n, row, k, s.blocks); });
+        lev_with_doubling(m, n, cutoff, [&](std::size_t k, std::size_t* f) { return myers_banded(m, n, row, k, s.blocks, f); });
     for (std::size_t i = 0; i < m; ++i) pm[pid[i] * blocks + i / 64] = 0;
     return r;
   }
   lev_sparse_pm sp;
   sp.build(pid, m);
   const auto row = [&](std::size_t j) noexcept { return lev_sparse_pm::row_ref{sp.maps.data(), tid[j]}; };
-  return lev_with_doubling(m, n, cutoff, [&](std::size_t k) { return myers_banded(m, n, row, k, s.blocks); });
+  return lev_with_doubling(m, n, cutoff, [&](std::size_t k, std::size_t* f) { return myers_banded(m, n, row, k, s.blocks, f); });
 }
 
 /// Strips the common prefix and suffix of [a, a + m) and [b, b + n) in place.
@@ -423,7 +559,7 @@ template <class T>
   for (std::size_t i = 0; i < m; ++i) pm[key(a[i]) * blocks + i / 64] |= std::uint64_t{1} << (i % 64);
   const auto row = [&](std::size_t j) noexcept { return pm + key(b[j]) * blocks; };
   const std::size_t r =
-      lev_with_doubling(m, n, cutoff, [&](std::size_t k) { return myers_banded(m, n, row, k, s.blocks); });
+      lev_with_doubling(m, n, cutoff, [&](std::size_t k, std::size_t* f) { return myers_banded(m, n, row, k, s.blocks, f); });
   for (std::size_t i = 0; i < m; ++i) pm[key(a[i]) * blocks + i / 64] = 0;
   return lev_clamp(r, cutoff);
 }
@@ -452,6 +588,18 @@ template <class T>
     return lev_clamp(myers_single_word(m, n, eq, cutoff), cutoff);
   }
   if (m <= 64) {
+    if constexpr (sizeof(K) == 4) {
+      auto& table = lev_buckets().masks;
+      table.prepare(64);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint64_t bit = std::uint64_t{1} << i;
+        table.upsert(lev_key(a[i]), [bit] { return bit; }, bit);
+      }
+      if (!table.overflow()) {
+        return lev_clamp(myers_single_word(m, n, [&](std::size_t j) noexcept { return table.get(lev_key(b[j])); }, cutoff),
+                         cutoff);
+      }
+    }
     lev_mask_map<K> map;
     map.clear();
     for (std::size_t i = 0; i < m; ++i) map.add(lev_key(a[i]), std::uint64_t{1} << i);
@@ -461,9 +609,20 @@ template <class T>
   std::swap(a, b);
   std::swap(m, n);
   lev_dense_scratch& s = lev_scratch();
-  lev_id_map<K> ids(m);
   s.pattern_ids.resize(m);
   s.text_ids.resize(n);
+  if constexpr (sizeof(K) == 4) {
+    auto& table = lev_buckets().ids;
+    table.prepare(m);
+    std::uint32_t next = 0;
+    for (std::size_t i = 0; i < m; ++i) s.pattern_ids[i] = table.upsert(lev_key(a[i]), [&next] { return ++next; });
+    if (!table.overflow()) {
+      // Ids are 1-based here: absent keys get 0, which selects the all-zero row of the match vectors.
+      for (std::size_t j = 0; j < n; ++j) s.text_ids[j] = table.get(lev_key(b[j]));
+      return lev_clamp(lev_blocks_dense_ids(s.pattern_ids.data(), m, s.text_ids.data(), n, next, cutoff, s), cutoff);
+    }
+  }
+  lev_id_map<K> ids(m);
   for (std::size_t i = 0; i < m; ++i) s.pattern_ids[i] = ids.insert(lev_key(a[i]));
   const auto absent = static_cast<std::uint32_t>(ids.size());
   for (std::size_t j = 0; j < n; ++j) s.text_ids[j] = ids.find(lev_key(b[j]), absent);
