@@ -280,6 +280,18 @@ TEST_CASE("bootstrap: bad input is input_error") {
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_paired(x, y, diff),
                        "bootstrap_paired: a has 3 scores but b has 2", emergent::input_error);
   CHECK_THROWS_AS((void)emergent::bootstrap_mean_difference(x, y), emergent::input_error);
+  // a statistic that returns NaN is a numerical_error, never a NaN interval
+  const auto nan_on_resamples = [](std::span<const double> s) { return s[0] == s[1] && s[1] == s[2] ? 1.0 : NAN; };
+  const std::vector<double> same{1.0, 1.0, 1.0};
+  CHECK_NOTHROW((void)emergent::bootstrap(same, nan_on_resamples, emergent::bootstrap_method::percentile, options));
+  const auto always_nan = [](std::span<const double>) { return NAN; };
+  CHECK_THROWS_WITH_AS((void)emergent::bootstrap(x, always_nan, emergent::bootstrap_method::percentile, options),
+                       "bootstrap: the statistic of the original sample is not finite (nan)", emergent::numerical_error);
+  const auto nan_on_resample = [](std::span<const double> s) {
+    return (s[0] == 1.0 && s[1] == 2.0 && s[2] == 3.0) ? 2.0 : NAN;
+  };
+  CHECK_THROWS_AS((void)emergent::bootstrap(x, nan_on_resample, emergent::bootstrap_method::percentile, options),
+                  emergent::numerical_error);
   // a throwing statistic propagates out of the worker threads
   options.threads = 2;
   const auto throwing = [](std::span<const double>) -> double { throw emergent::numerical_error("boom"); };

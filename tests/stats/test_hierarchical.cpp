@@ -98,6 +98,8 @@ TEST_CASE("paired_hierarchical_resampler: both metrics see the same resampled it
   }
   CHECK(pv.variance() == doctest::Approx(sv.variance()).epsilon(0.12));
   CHECK(resampler.observed_means_a()[1] == doctest::Approx(0.3));
+  CHECK(resampler.examples(3) == 600);
+  CHECK(resampler.seed() == 99);
   CHECK(resampler.observed_means_b()[1] == doctest::Approx(0.7));
 }
 

@@ -108,6 +108,15 @@ TEST_CASE("interval functions reject bad input with input_error") {
   CHECK_THROWS_AS(emergent::zero_success_upper_bound(10, 1.0), emergent::input_error);
 }
 
+TEST_CASE("interval overloads taking a binary_accumulator") {
+  emergent::binary_accumulator acc;
+  acc.add(7, 20);
+  CHECK(emergent::wilson_interval(acc, 0.9).lower == emergent::wilson_interval(7, 20, 0.9).lower);
+  CHECK(emergent::clopper_pearson_interval(acc, 0.9).upper == emergent::clopper_pearson_interval(7, 20, 0.9).upper);
+  CHECK(emergent::jeffreys_interval(acc).lower == emergent::jeffreys_interval(7, 20).lower);
+  CHECK_THROWS_AS(emergent::jeffreys_interval(emergent::binary_accumulator{}), emergent::input_error);
+}
+
 TEST_CASE("t_interval for a mean: formula and bad input") {
   emergent::mean_accumulator acc;
   for (double v : {1.0, 2.0, 3.0, 4.0, 5.0}) acc(v);

@@ -149,6 +149,20 @@ inline double jackknife_acceleration(std::span<const double> values, std::span<c
 /// For BCa, `acceleration` is the jackknife a.
 inline void finish_interval(bootstrap_result& result, bootstrap_method method, double level, double acceleration) {
   const auto& reps = result.replicates;
+  if (!std::isfinite(result.estimate)) {
+    throw numerical_error("bootstrap: the statistic of the original sample is not finite (" +
+                          std::to_string(result.estimate) + ")");
+  }
+  for (std::size_t b = 0; b < reps.size(); ++b) {
+    if (!std::isfinite(reps[b])) {
+      throw numerical_error("bootstrap: replicates[" + std::to_string(b) + "]: the statistic returned " +
+                            std::to_string(reps[b]) + " on a resample");
+    }
+  }
+  if (!std::isfinite(acceleration)) {
+    throw numerical_error("bootstrap: the jackknife acceleration is not finite (the statistic returned a non-finite "
+                          "value on a leave-one-out sample)");
+  }
   const double b = static_cast<double>(reps.size());
   double mean = 0.0;
   for (double r : reps) mean += r;
@@ -207,7 +221,9 @@ concept paired_statistic = std::copy_constructible<F> && requires(F& f, std::spa
 /// replacement: theta*_b = statistic(x*_b), x*_b = n scores drawn uniformly with replacement with
 /// replicate b's generator. The statistic is copied once per thread and must be safe to call on
 /// its copy. BCa's jackknife calls it n more times on n - 1 scores (cost O(n) calls).
-/// Throws input_error for empty or non-finite scores, level outside (0, 1), B = 0, or B < 100 / n < 2 for BCa.
+/// Throws input_error for empty or non-finite scores, level outside (0, 1), B = 0, or B < 100 / n < 2 for BCa;
+/// numerical_error when the statistic returns NaN or infinity (on the sample, a resample or a
+/// leave-one-out sample).
 template <sample_statistic Statistic>
 [[nodiscard]] bootstrap_result bootstrap(std::span<const double> scores, Statistic statistic,
                                          bootstrap_method method = bootstrap_method::percentile,

@@ -231,6 +231,10 @@ class paired_hierarchical_resampler {
 
   /// Number of models.
   [[nodiscard]] std::size_t models() const noexcept { return plans_.size(); }
+  /// Number of examples (items) of model i (no bounds check).
+  [[nodiscard]] std::size_t examples(std::size_t model) const noexcept { return plans_[model].n; }
+  /// The seed given at construction.
+  [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
   /// The means of metric a on the original scores, one per model.
   [[nodiscard]] const std::vector<double>& observed_means_a() const noexcept { return means_a_; }
   /// The means of metric b on the original scores, one per model.

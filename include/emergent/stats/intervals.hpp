@@ -134,6 +134,16 @@ inline confidence_interval wilson_interval(const binary_accumulator& counts, dou
   return wilson_interval(counts.successes(), counts.count(), level);
 }
 
+/// Clopper–Pearson interval of a binary_accumulator's successes out of trials.
+inline confidence_interval clopper_pearson_interval(const binary_accumulator& counts, double level = 0.95) {
+  return clopper_pearson_interval(counts.successes(), counts.count(), level);
+}
+
+/// Jeffreys interval of a binary_accumulator's successes out of trials.
+inline confidence_interval jeffreys_interval(const binary_accumulator& counts, double level = 0.95) {
+  return jeffreys_interval(counts.successes(), counts.count(), level);
+}
+
 /// Student's t interval for a mean: mean ± t_{n-1, 1-(1-level)/2} * s / sqrt(n), with s the sample
 /// standard deviation (Student 1908). Needs n >= 2; throws input_error otherwise, for non-finite
 /// input, or when level is outside (0, 1).
