@@ -249,6 +249,82 @@ metric("exact_match_squad", "exact_match(prediction, reference, normalise::squad
        "SQuAD v1.1 evaluation script (Rajpurkar et al. 2016)", "the script's normalize_answer in Python",
        [ok({"prediction": p, "reference": r}, 1.0 if squad_normalize(p) == squad_normalize(r) else 0.0) for p, r in squad_pairs])
 
+# ---------------------------------------------------------------- multiple choice (lm-evaluation-harness)
+mc = []
+mc_norm = []
+mc_bytes = []
+mc_tokens = []
+option_sets = [["Paris", "London", "Berlin", "Madrid"], ["yes", "no"], ["a cat", "the dog", "ein Hund", "un chien"],
+               ["été", "ete", "summer"], ["1", "22", "333"]]
+for choices in option_sets:
+    k = len(choices)
+    lls = [float(v) for v in rng.normal(-8.0, 3.0, size=k)]
+    label = int(rng.integers(0, k))
+    mc.append(ok({"log_likelihoods": lls, "label": label}, 1.0 if int(np.argmax(lls)) == label else 0.0))
+    chars = np.array([len(c) for c in choices], dtype=float)
+    nbytes = np.array([len(c.encode("utf-8")) for c in choices], dtype=float)
+    winner_norm = int(np.argmax(np.array(lls) / chars))
+    winner_bytes = int(np.argmax(np.array(lls) / nbytes))
+    for gold in range(k):
+        mc_norm.append(ok({"log_likelihoods": lls, "choices": choices, "label": gold}, 1.0 if winner_norm == gold else 0.0))
+        mc_bytes.append(ok({"log_likelihoods": lls, "choices": choices, "label": gold}, 1.0 if winner_bytes == gold else 0.0))
+    tok = [int(v) for v in rng.integers(1, 6, size=k)]
+    mc_tokens.append(ok({"log_likelihoods": lls, "lengths": tok, "label": label},
+                        1.0 if int(np.argmax(np.array(lls) / np.array(tok, dtype=float))) == label else 0.0))
+# Ties go to the first maximum (numpy.argmax).
+mc.append(ok({"log_likelihoods": [-1.0, -1.0, -2.0], "label": 0}, 1.0))
+mc.append(ok({"log_likelihoods": [-1.0, -1.0, -2.0], "label": 1}, 0.0))
+mc.append(ok({"log_likelihoods": ["-inf", -3.0], "label": 1}, 1.0))
+mc += [err({"log_likelihoods": [], "label": 0}, "empty"), err({"log_likelihoods": [-1.0, -2.0], "label": 2}, "label out of range")]
+mc_norm.append(err({"log_likelihoods": [-1.0, -2.0], "choices": ["", "b"], "label": 0}, "empty option text"))
+mc_tokens.append(err({"log_likelihoods": [-1.0, -2.0], "lengths": [1, 0], "label": 0}, "length 0"))
+src = "lm-evaluation-harness (Gao et al.) multiple-choice acc / acc_norm / acc_bytes"
+metric("multiple_choice_grade", "multiple_choice_grade(log_likelihoods, label)", "[argmax_i ll_i = label], first maximum on ties",
+       src, "numpy.argmax", mc)
+metric("multiple_choice_grade_norm", "multiple_choice_grade(log_likelihoods, choices, label, length_unit::characters)",
+       "[argmax_i ll_i / len(choice_i) = label], len in code points", src, "numpy.argmax(lls / [len(c) for c in choices])", mc_norm)
+metric("multiple_choice_grade_bytes", "multiple_choice_grade(log_likelihoods, choices, label, length_unit::bytes)",
+       "[argmax_i ll_i / bytes(choice_i) = label], UTF-8 bytes", src, "numpy.argmax(lls / [len(c.encode()) for c in choices])", mc_bytes)
+metric("multiple_choice_grade_tokens", "multiple_choice_grade(log_likelihoods, lengths, label)",
+       "[argmax_i ll_i / lengths_i = label]", src, "numpy.argmax(lls / lengths)", mc_tokens)
+
+# ---------------------------------------------------------------- aggregate kernels
+agg = []
+for n in (1, 5, 100):
+    p = [float(v) for v in rng.uniform(size=n)]
+    o = [int(v) for v in rng.integers(0, 2, size=n)]
+    agg.append(ok({"probabilities": p, "outcomes": o}, brier_score_loss(o, p, pos_label=1)))
+agg.append(err({"probabilities": [], "outcomes": []}, "mean of nothing"))
+agg.append(err({"probabilities": [0.5, 0.5], "outcomes": [1]}, "different lengths"))
+metric("mean_brier_score_binary", "mean_brier_score(probabilities, outcomes)", "(1/n) sum_i (p_i - o_i)^2", "Brier (1950)",
+       "sklearn.metrics.brier_score_loss", agg)
+agg = []
+for n in (1, 5, 100):
+    p = [float(v) for v in rng.uniform(0.01, 0.99, size=n)]
+    o = [int(v) for v in rng.integers(0, 2, size=n)]
+    agg.append(ok({"probabilities": p, "outcomes": o}, log_loss(o, p, labels=[0, 1])))
+agg.append(err({"probabilities": [], "outcomes": []}, "mean of nothing"))
+metric("mean_log_loss", "mean_log_loss(probabilities, outcomes)", "-(1/n) sum_i [o_i log p_i + (1 - o_i) log(1 - p_i)]",
+       "sklearn.metrics.log_loss", "sklearn.metrics.log_loss", agg)
+agg = []
+for n, k in ((1, 2), (4, 3), (50, 4)):
+    rows = [scipy.special.log_softmax(rng.normal(0, 2, size=k)) for _ in range(n)]
+    labels = [int(v) for v in rng.integers(0, k, size=n)]
+    flat = [float(v) for row in rows for v in row]
+    agg.append(ok({"log_probabilities": flat, "labels": labels, "num_classes": k},
+                  log_loss(labels, np.exp(np.array(rows)), labels=list(range(k)))))
+metric("mean_cross_entropy_from_log_probabilities", "mean_cross_entropy_from_log_probabilities(log_probabilities, labels, num_classes)",
+       "-(1/n) sum_i lp[i, y_i], rows of num_classes values, row-major", "sklearn.metrics.log_loss",
+       "sklearn.metrics.log_loss on exp(log_probabilities)", agg)
+agg = []
+for n, t in ((1, 1), (3, 4), (20, 16)):
+    lp = -rng.exponential(0.2, size=(n, t))
+    agg.append(ok({"token_log_probs": [float(v) for v in lp.ravel()], "tokens_per_row": t},
+                  math.fsum(math.exp(math.fsum(row)) for row in lp.tolist()) / n))
+agg.append(err({"token_log_probs": [-0.1, -0.2, -0.3], "tokens_per_row": 2}, "size not a multiple of tokens_per_row"))
+metric("mean_sequence_probability", "mean_sequence_probability(token_log_probs, tokens_per_row)",
+       "(1/n) sum_i exp(sum_t lp[i, t]), row-major", "Schaeffer, Miranda & Koyejo (2023)", "math.fsum / math.exp", agg)
+
 document = {
     "format": "emergent-reference-vectors",
     "version": 1,
