@@ -30,7 +30,7 @@ namespace detail {
 struct compensated_sum {
   double sum = 0.0;
   double compensation = 0.0;
-  constexpr void add(double x) noexcept {
+  void add(double x) noexcept {
     const double t = sum + x;
     if (std::fabs(sum) >= std::fabs(x)) {
       compensation += (sum - t) + x;
@@ -39,11 +39,11 @@ struct compensated_sum {
     }
     sum = t;
   }
-  constexpr void merge(const compensated_sum& other) noexcept {
+  void merge(const compensated_sum& other) noexcept {
     add(other.sum);
     compensation += other.compensation;
   }
-  [[nodiscard]] constexpr double value() const noexcept { return sum + compensation; }
+  [[nodiscard]] double value() const noexcept { return sum + compensation; }
 };
 
 inline void require_nonempty(std::uint64_t n, const char* function) {
@@ -89,7 +89,7 @@ class count_accumulator {
 class mean_accumulator {
  public:
   /// Adds one observation x.
-  constexpr void operator()(double x) noexcept {
+  void operator()(double x) noexcept {
     if (!std::isfinite(x)) {
       ++non_finite_;
       return;
@@ -102,7 +102,7 @@ class mean_accumulator {
   }
 
   /// Merges a shard (Chan, Golub & LeVeque 1979): M2 = M2_A + M2_B + delta^2 n_A n_B / (n_A + n_B).
-  constexpr mean_accumulator& operator+=(const mean_accumulator& other) noexcept {
+  mean_accumulator& operator+=(const mean_accumulator& other) noexcept {
     non_finite_ += other.non_finite_;
     if (other.n_ == 0) return *this;
     if (n_ == 0) {
@@ -121,11 +121,11 @@ class mean_accumulator {
   }
 
   /// Number of finite observations added.
-  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
+  [[nodiscard]] std::uint64_t count() const noexcept { return n_; }
   /// Number of NaN or infinite observations that were rejected.
-  [[nodiscard]] constexpr std::uint64_t non_finite_count() const noexcept { return non_finite_; }
+  [[nodiscard]] std::uint64_t non_finite_count() const noexcept { return non_finite_; }
   /// Sum of the observations (compensated).
-  [[nodiscard]] constexpr double sum() const noexcept { return sum_.value(); }
+  [[nodiscard]] double sum() const noexcept { return sum_.value(); }
 
   /// Arithmetic mean (1/n) sum x_i. Throws input_error for an empty group or non-finite input.
   [[nodiscard]] double mean() const {
@@ -169,7 +169,7 @@ class weighted_mean_accumulator {
  public:
   /// Adds observation x with weight w >= 0. Negative, NaN or infinite weights are counted and
   /// reported (input_error) when a result is read; NaN or infinite x likewise.
-  constexpr void operator()(double x, double w) noexcept {
+  void operator()(double x, double w) noexcept {
     if (!std::isfinite(w) || w < 0.0) {
       ++bad_weights_;
       return;
@@ -189,7 +189,7 @@ class weighted_mean_accumulator {
   }
 
   /// Merges a shard: S = S_A + S_B + (m_B - m_A)^2 W_A W_B / (W_A + W_B).
-  constexpr weighted_mean_accumulator& operator+=(const weighted_mean_accumulator& other) noexcept {
+  weighted_mean_accumulator& operator+=(const weighted_mean_accumulator& other) noexcept {
     bad_weights_ += other.bad_weights_;
     non_finite_ += other.non_finite_;
     n_ += other.n_;
@@ -210,9 +210,9 @@ class weighted_mean_accumulator {
   }
 
   /// Number of observations added (including those of weight zero).
-  [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
+  [[nodiscard]] std::uint64_t count() const noexcept { return n_; }
   /// Sum of the weights W.
-  [[nodiscard]] constexpr double sum_of_weights() const noexcept { return sum_w_.value(); }
+  [[nodiscard]] double sum_of_weights() const noexcept { return sum_w_.value(); }
   /// Weighted mean sum(w x) / sum(w). Throws input_error for an empty group, any negative or
   /// non-finite weight, or weights that are all zero.
   [[nodiscard]] double mean() const {
@@ -233,7 +233,7 @@ class weighted_mean_accumulator {
   }
 
  private:
-  [[nodiscard]] constexpr double mean_unchecked() const noexcept {
+  [[nodiscard]] double mean_unchecked() const noexcept {
     const double w = sum_w_.value();
     return w > 0.0 ? sum_wx_.value() / w : 0.0;
   }
