@@ -65,6 +65,8 @@ struct figure {
   std::vector<panel> panels;
   double panel_width = 400;   ///< plot area width in px
   double panel_height = 280;  ///< plot area height in px
+  std::string fit_label = "fitted curve";      ///< legend text of the series' fitted curves
+  std::string segmented_label = "segmented fit";  ///< legend text of the dashed piecewise-linear fits
 };
 
 /// The colour-blind-safe palette (Okabe & Ito 2008 plus greys) used when a series has no colour.
@@ -350,8 +352,8 @@ inline std::string render_svg(const figure& fig) {
     if (!fig.panels[pi].breakpoints.empty()) any_band = true;
     if (!fig.panels[pi].gaps.empty()) any_gap = true;
   }
-  if (any_fit) legend.push_back({"fit", "#444444", "fitted curve"});
-  if (any_seg) legend.push_back({"seg", "#444444", "segmented fit"});
+  if (any_fit) legend.push_back({"fit", "#444444", fig.fit_label});
+  if (any_seg) legend.push_back({"seg", "#444444", fig.segmented_label});
   if (any_band) legend.push_back({"band", "#444444", "breakpoint (line) with 95% interval (band)"});
   if (any_gap) legend.push_back({"gap", "#dddddd", "no model in this range"});
 

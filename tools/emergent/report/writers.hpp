@@ -39,6 +39,8 @@ inline std::string fixed(double v, int decimals = 3) {
 inline plot::figure make_figure(const task_result& t, double gap_factor) {
   plot::figure fig;
   fig.title = t.spec.title.empty() ? t.spec.id : t.spec.title;
+  fig.fit_label = "logistic fit";
+  fig.segmented_label = "segmented fit (significant break)";
   plot::panel hard, soft;
   hard.title = "hard metric: " + t.hard_name;
   hard.x_label = soft.x_label = t.x_label;
