@@ -85,9 +85,9 @@ TEST_CASE("lm-eval 0.4 samples (constructed multiple choice): options, string le
   CHECK(records[0].options[0].loglik == doctest::Approx(-0.41));
   CHECK(records[0].options[0].is_greedy);
   CHECK_FALSE(records[0].options[1].is_greedy);
-  CHECK(records[0].options[2].bytes == 6);  // " Paris"
-  CHECK(records[0].options[3].chars == 7);  // " Zürich": 8 bytes, 7 code points
-  CHECK(records[0].options[3].bytes == 8);
+  CHECK(records[0].options[2].bytes == 5);  // " Paris" without lm-eval's target delimiter
+  CHECK(records[0].options[3].chars == 6);  // "Zürich": 7 bytes, 6 code points
+  CHECK(records[0].options[3].bytes == 7);
   CHECK(records[0].gold == 0);
   for (const auto& r : records) {
     const double acc = argmax(r.options) == r.gold ? 1.0 : 0.0;

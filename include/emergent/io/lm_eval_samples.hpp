@@ -135,8 +135,12 @@ inline void fill_lm_eval_sample(element root, const where& at, record& r, std::v
     lm_eval_continuations(root, scratch);
     if (scratch.size() == r.options.size()) {
       for (std::size_t i = 0; i < scratch.size(); ++i) {
-        r.options[i].bytes = scratch[i].size();
-        r.options[i].chars = utf8_length(scratch[i]);
+        // lm-eval's acc_norm divides by len(choice), the option text without the target delimiter
+        // (one space by default) that the continuation arg_1 starts with.
+        std::string_view text = scratch[i];
+        if (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+        r.options[i].bytes = text.size();
+        r.options[i].chars = utf8_length(text);
       }
     }
   }
@@ -255,7 +259,7 @@ inline std::string lm_eval_model_of(const std::string& path, const std::string& 
 /// records and errors). Fields: `doc_id` → example_id; `filter` → filter ("none" when absent);
 /// `filtered_resps` (else `resps`): a string is the generation (prediction), `[loglik, is_greedy]`
 /// pairs (numbers or the strings "-0.41"/"True") are the options; `arguments[i].arg_1` gives each
-/// option's length; `target` → references, and the gold option when it is an index or an option's
+/// option's length (without the leading space lm-eval puts before the choice); `target` → references, and the gold option when it is an index or an option's
 /// text; the per-sample metrics named in `metrics` → stored scores. Each (example id, filter) must
 /// appear once. Throws `parse_error` on a malformed line unless `options.skip_bad`.
 inline read_summary read_lm_eval_samples(std::string_view text, std::string_view source, const read_options& options,
