@@ -80,3 +80,30 @@ run_fails(2 "unknown key 'colour'" report --spec "${WORK_DIR}/bad_spec.json" -o 
 file(WRITE "${WORK_DIR}/bad.csv" "model,family,params,acc\nm1,f,1e9,0.5\nm2,f,2e9,1.5\n")
 run_fails(3 "bad.csv:3: acc: " report "${WORK_DIR}/bad.csv" --hard acc --n 100 --x params -o "${WORK_DIR}/e6")
 run_fails(2 "no rows left" report "${WORK_DIR}/bad.csv" --hard acc --x params --where family=g -o "${WORK_DIR}/e7")
+
+# 4. The long per-model table of `emergent score --per-model` (one row per model and metric) is pivoted;
+#    its intervals are used as given.
+file(WRITE "${WORK_DIR}/long.csv"
+"model,task,metric,n,value,lower,upper,stderr,interval,params,tokens,flops,flops_derived
+m1,t,mc_grade,100,0.25,0.17,0.34,0.043,wilson,1e8,2e10,,true
+m1,t,brier,100,0.4,0.35,0.45,0.025,t,1e8,2e10,,true
+m2,t,mc_grade,100,0.27,0.19,0.36,0.044,wilson,4e8,2e10,,true
+m2,t,brier,100,0.38,0.33,0.43,0.025,t,4e8,2e10,,true
+m3,t,mc_grade,100,0.30,0.22,0.40,0.046,wilson,1.6e9,2e10,,true
+m3,t,brier,100,0.3,0.25,0.35,0.025,t,1.6e9,2e10,,true
+m4,t,mc_grade,100,0.80,0.71,0.87,0.04,wilson,6.4e9,2e10,,true
+m4,t,brier,100,0.2,0.15,0.25,0.025,t,6.4e9,2e10,,true
+")
+run_ok(report "${WORK_DIR}/long.csv" --hard mc_grade --soft brier --soft-lower-is-better -o "${WORK_DIR}/long")
+file(READ "${WORK_DIR}/long/report.json" json)
+string(JSON lower GET "${json}" tasks 0 series 0 points 3 hard lower)
+string(JSON interval GET "${json}" tasks 0 series 0 points 3 hard interval)
+string(JSON soft_upper GET "${json}" tasks 0 series 0 points 0 soft upper)
+string(JSON quantity GET "${json}" tasks 0 series 0 points 0 quantity)
+if(NOT lower EQUAL 0.71 OR NOT interval STREQUAL "given" OR NOT soft_upper EQUAL 0.45 OR NOT quantity EQUAL 1.2e19)
+  message(FATAL_ERROR "long table: lower ${lower} interval ${interval} soft upper ${soft_upper} quantity ${quantity}")
+endif()
+file(WRITE "${WORK_DIR}/long_bad.csv" "model,metric,value,lower,upper,params\nm1,acc,0.5,0.6,0.7,1e9\n")
+run_fails(3 "does not contain the value 0.5" report "${WORK_DIR}/long_bad.csv" --hard acc --x params -o "${WORK_DIR}/e8")
+file(WRITE "${WORK_DIR}/long_dup.csv" "model,metric,value,params\nm1,acc,0.5,1e9\nm1,acc,0.6,1e9\n")
+run_fails(3 "'acc' appears twice for the same model" report "${WORK_DIR}/long_dup.csv" --hard acc --x params -o "${WORK_DIR}/e9")

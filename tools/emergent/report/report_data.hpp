@@ -176,7 +176,16 @@ inline bool keep_row(const csv_table& t, std::size_t r, const std::vector<std::p
 }
 
 /// Reads a per-model metric value and its interval from row r.
-inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_spec& m) {
+inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_spec& given) {
+  // Companion columns named after the metric (M_n, M_lower/M_upper, M_stderr) are used unless the spec
+  // names others.
+  metric_spec m = given;
+  if (m.n_column.empty() && !m.n && t.find(m.column + "_n")) m.n_column = m.column + "_n";
+  if (m.lower_column.empty() && t.find(m.column + "_lower") && t.find(m.column + "_upper")) {
+    m.lower_column = m.column + "_lower";
+    m.upper_column = m.column + "_upper";
+  }
+  if (m.stderr_column.empty() && t.find(m.column + "_stderr")) m.stderr_column = m.column + "_stderr";
   estimate e;
   const auto v = t.number(r, t.column(m.column));
   if (!v) throw parse_error(t.file, t.lines[r], m.column, "empty value");
@@ -186,6 +195,11 @@ inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_sp
   if (!m.lower_column.empty() && !m.upper_column.empty()) {
     const auto lo = t.number(r, t.column(m.lower_column)), hi = t.number(r, t.column(m.upper_column));
     if (lo && hi) {
+      if (!(*lo <= e.value && e.value <= *hi)) {
+        throw parse_error(t.file, t.lines[r], m.lower_column + "/" + m.upper_column,
+                          "the interval [" + t.rows[r][t.column(m.lower_column)] + ", " +
+                              t.rows[r][t.column(m.upper_column)] + "] does not contain the value " + t.rows[r][t.column(m.column)]);
+      }
       e.lower = *lo;
       e.upper = *hi;
       e.interval = "given";
@@ -285,7 +299,10 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
   out.x_label = x_label_for(spec);
   const std::filesystem::path path = std::filesystem::path(spec.table).is_absolute() ? std::filesystem::path(spec.table)
                                                                                      : base / spec.table;
-  const csv_table t = read_csv(path.string());
+  csv_table t = read_csv(path.string());
+  // A long table (emergent score --per-model: model, task, metric, n, value, lower, upper, ...) is
+  // pivoted so that each metric becomes a column with its companions M_lower, M_upper, M_n, M_stderr.
+  if (!t.find(spec.hard.column) && t.find("metric") && t.find("value")) t = pivot_long(t);
   std::vector<std::pair<std::size_t, std::string>> where;
   for (const auto& [k, v] : spec.where) where.emplace_back(t.column(k), v);
   const std::size_t model_col = t.column(spec.model_column);
