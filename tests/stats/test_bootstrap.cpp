@@ -236,6 +236,52 @@ TEST_CASE("paired bootstrap of a difference uses the same items for both samples
   CHECK(emergent::bootstrap_paired(a, b, diff, emergent::bootstrap_method::bca, options).replicates == paired.replicates);
 }
 
+TEST_CASE("paired count resampling (2 x 2 table) agrees with paired index resampling") {
+  // two models' 0/1 outcomes on the same 1,000 items: both right 600, only a 150, only b 100, neither 150
+  std::vector<double> a;
+  std::vector<double> b;
+  const auto push = [&](double va, double vb, int count) {
+    for (int i = 0; i < count; ++i) {
+      a.push_back(va);
+      b.push_back(vb);
+    }
+  };
+  push(1, 1, 600);
+  push(1, 0, 150);
+  push(0, 1, 100);
+  push(0, 0, 150);
+  std::mt19937_64 shuffle_rng(6);
+  std::vector<std::size_t> order(a.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::shuffle(order.begin(), order.end(), shuffle_rng);
+  std::vector<double> sa;
+  std::vector<double> sb;
+  for (auto i : order) {
+    sa.push_back(a[i]);
+    sb.push_back(b[i]);
+  }
+  emergent::bootstrap_options options;
+  options.resamples = 3000;
+  options.seed = 21;
+  const auto by_index = emergent::bootstrap_mean_difference(sa, sb, emergent::bootstrap_method::bca, options);
+  const std::vector<double> va{1, 1, 0, 0};
+  const std::vector<double> vb{1, 0, 1, 0};
+  const std::vector<std::uint64_t> counts{600, 150, 100, 150};
+  options.seed = 22;
+  const auto by_count = emergent::bootstrap_paired_counts(va, vb, counts, emergent::bootstrap_method::bca, options);
+  CHECK(by_count.estimate == doctest::Approx(0.05));
+  CHECK(by_index.estimate == doctest::Approx(0.05));
+  CHECK(ks_statistic(by_index.replicates, by_count.replicates) < 1.95 * std::sqrt(2.0 / 3000.0));
+  CHECK(by_count.interval.lower == doctest::Approx(by_index.interval.lower).epsilon(0.15));
+  CHECK(by_count.interval.upper == doctest::Approx(by_index.interval.upper).epsilon(0.15));
+  const std::vector<std::uint64_t> short_counts{1, 2};
+  CHECK_THROWS_WITH_AS((void)emergent::bootstrap_paired_counts(va, vb, short_counts),
+                       "bootstrap_paired_counts: values_a has 4, values_b 4 and counts 2 entries", emergent::input_error);
+  options.resamples = 50;
+  CHECK_THROWS_WITH_AS((void)emergent::bootstrap_paired_counts(va, vb, counts, emergent::bootstrap_method::bca, options),
+                       "bootstrap_paired_counts: resamples: BCa needs B >= 100, got 50", emergent::input_error);
+}
+
 TEST_CASE("bootstrap: bad input is input_error") {
   const std::vector<double> x{1.0, 2.0, 3.0};
   emergent::bootstrap_options options;

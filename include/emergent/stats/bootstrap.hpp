@@ -386,6 +386,29 @@ template <sample_statistic Statistic>
   return bootstrap_counts(values, counts, method, options);
 }
 
+/// Paired bootstrap of mean(a) - mean(b) by count resampling, for scores that take few distinct
+/// (a, b) pairs (two models' 0/1 outcomes on the same items: a 2 x 2 table). counts[j] items have
+/// scores (values_a[j], values_b[j]); replicate r draws Multinomial(n, counts / n) over the pairs
+/// and theta*_r = sum c*_j (values_a[j] - values_b[j]) / n, the same distribution as resampling the
+/// items jointly (bootstrap_mean_difference), at a cost independent of n. Throws input_error when
+/// the three spans differ in length, a value is not finite, the counts sum to 0, or as bootstrap().
+[[nodiscard]] inline bootstrap_result bootstrap_paired_counts(std::span<const double> values_a,
+                                                              std::span<const double> values_b,
+                                                              std::span<const std::uint64_t> counts,
+                                                              bootstrap_method method = bootstrap_method::percentile,
+                                                              const bootstrap_options& options = {}) {
+  detail::check_options(options, method, "bootstrap_paired_counts");
+  if (values_a.size() != counts.size() || values_b.size() != counts.size()) {
+    throw input_error("bootstrap_paired_counts: values_a has " + std::to_string(values_a.size()) + ", values_b " +
+                      std::to_string(values_b.size()) + " and counts " + std::to_string(counts.size()) + " entries");
+  }
+  detail::check_scores(values_a, "bootstrap_paired_counts", "values_a");
+  detail::check_scores(values_b, "bootstrap_paired_counts", "values_b");
+  std::vector<double> differences(values_a.size());
+  for (std::size_t j = 0; j < values_a.size(); ++j) differences[j] = values_a[j] - values_b[j];
+  return bootstrap_counts(differences, counts, method, options);
+}
+
 /// Paired bootstrap: resamples items (the same indices for both samples) and evaluates
 /// statistic(a*_b, b*_b), e.g. the difference of two metrics on the same examples, or of two models
 /// on the same items. Throws input_error when a and b have different lengths, or as bootstrap().
