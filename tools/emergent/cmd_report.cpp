@@ -235,7 +235,7 @@ void run(const options& o) {
       }
     }
     std::cout << "\nwrote " << (out / "index.html").string() << ", " << (out / "report.json").string() << " and "
-              << tasks.size() << " figures\n";
+              << tasks.size() << (tasks.size() == 1 ? " figure\n" : " figures\n");
   }
 }
 
