@@ -2,6 +2,7 @@
 // summary table and the figures) and the plain-text summary for the terminal.
 #pragma once
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -304,6 +305,25 @@ inline std::string summary_text(const std::vector<task_result>& tasks) {
 
 inline std::string html_escape(const std::string& s) { return plot::detail::escape(s); }
 
+/// Escapes `s` for HTML and writes the powers of ten of the summary ("10^21.4") as superscripts.
+inline std::string html_text(const std::string& s) {
+  const std::string e = html_escape(s);
+  std::string out;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (e.compare(i, 3, "10^") == 0) {
+      std::size_t j = i + 3;
+      while (j < e.size() && (std::isdigit(static_cast<unsigned char>(e[j])) || e[j] == '.' || e[j] == '-')) ++j;
+      if (j > i + 3) {
+        out += "10<sup>" + e.substr(i + 3, j - i - 3) + "</sup>";
+        i = j - 1;
+        continue;
+      }
+    }
+    out += e[i];
+  }
+  return out;
+}
+
 /// index.html: a summary table and the figures. An inline script sets the document title to
 /// "ok N/N" once all N figures have loaded ("failed k/N" otherwise), which the browser check reads.
 inline std::string make_html(const report_spec& spec, const std::vector<task_result>& tasks) {
@@ -340,7 +360,7 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
              " to " + pow10_text(best->points[*best->analysis.jump_from + 1].x) + ")";
     }
     o << "<tr><td><a href=\"#" << html_escape(t.spec.id) << "\">" << html_escape(t.spec.id) << "</a></td><td>" << t.series.size()
-      << "</td><td>" << models << "</td><td>" << html_escape(rise) << "</td><td>" << html_escape(v) << "</td></tr>\n";
+      << "</td><td>" << models << "</td><td>" << html_text(rise) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   }
   o << "</table>\n";
   // One section per task: the figure, then its per-series table.
@@ -355,7 +375,7 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
     for (const auto& r : rows) {
       if (r.task != t.spec.id) continue;
       o << "<tr><td>" << html_escape(r.series) << "</td><td>" << r.models << "</td><td>" << r.hard_range << "</td><td>"
-        << html_escape(r.jump) << "</td><td>" << html_escape(r.breakpoint) << "</td><td>" << html_escape(r.sharpness)
+        << html_text(r.jump) << "</td><td>" << html_text(r.breakpoint) << "</td><td>" << html_escape(r.sharpness)
         << "</td><td>" << html_escape(r.verdict) << "</td></tr>\n";
     }
     o << "</table>\n";
