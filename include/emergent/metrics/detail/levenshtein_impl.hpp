@@ -20,6 +20,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define EMERGENT_LEV_AVX2_DISPATCH 1
+#endif
 
 namespace emergent::detail {
 
@@ -456,6 +460,7 @@ template <class Kernel>
 /// (only the words set for a pattern are cleared afterwards), one per thread.
 struct lev_dense_scratch {
   std::vector<std::uint64_t> pm;
+  std::vector<std::uint64_t> masks;  // per text symbol, for patterns of at most 64 symbols
   std::vector<std::uint32_t> pattern_ids;
   std::vector<std::uint32_t> text_ids;
   lev_block_state blocks;
@@ -564,6 +569,36 @@ template <class T>
   return lev_clamp(r, cutoff);
 }
 
+#if defined(EMERGENT_LEV_AVX2_DISPATCH)
+/// Match masks of a pattern of at most 64 32-bit keys for each of n text keys, by comparing every
+/// text key with the whole pattern held in eight AVX2 registers (8 compares and 8 mask extractions
+/// per text key, no hashing). Compiled for AVX2 and called only when the CPU has it.
+__attribute__((target("avx2"))) inline void lev_masks_avx2(const std::uint32_t* pattern, std::size_t m,
+                                                            const std::uint32_t* text, std::size_t n,
+                                                            std::uint64_t* out) noexcept {
+  alignas(32) std::uint32_t padded[64];
+  for (std::size_t i = 0; i < 64; ++i) padded[i] = pattern[i < m ? i : m - 1];  // padding bits are masked off
+  const std::size_t vectors = (m + 7) / 8;
+  __m256i p[8];
+  for (std::size_t v = 0; v < 8; ++v) p[v] = _mm256_load_si256(reinterpret_cast<const __m256i*>(padded + 8 * v));
+  const std::uint64_t keep = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
+  for (std::size_t j = 0; j < n; ++j) {
+    const __m256i needle = _mm256_set1_epi32(static_cast<int>(text[j]));
+    std::uint64_t x = 0;
+    for (std::size_t v = 0; v < vectors; ++v) {
+      const auto bits = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(p[v], needle))));
+      x |= static_cast<std::uint64_t>(bits) << (8 * v);
+    }
+    out[j] = x & keep;
+  }
+}
+
+[[nodiscard]] inline bool lev_has_avx2() noexcept {
+  static const bool has = __builtin_cpu_supports("avx2") != 0;
+  return has;
+}
+#endif
+
 /// Levenshtein distance of two contiguous sequences of integer keys wider than a byte (token ids,
 /// code points), clamped to cutoff + 1.
 template <class T>
@@ -588,6 +623,18 @@ template <class T>
     return lev_clamp(myers_single_word(m, n, eq, cutoff), cutoff);
   }
   if (m <= 64) {
+#if defined(EMERGENT_LEV_AVX2_DISPATCH)
+    if constexpr (sizeof(T) == 4 && std::is_integral_v<T>) {
+      if (lev_has_avx2()) {
+        auto& eq = lev_scratch().masks;
+        if (eq.size() < n) eq.resize(n);
+        lev_masks_avx2(reinterpret_cast<const std::uint32_t*>(a), m, reinterpret_cast<const std::uint32_t*>(b), n,
+                       eq.data());
+        const std::uint64_t* e = eq.data();
+        return lev_clamp(myers_single_word(m, n, [e](std::size_t j) noexcept { return e[j]; }, cutoff), cutoff);
+      }
+    }
+#endif
     if constexpr (sizeof(K) == 4) {
       auto& table = lev_buckets().masks;
       table.prepare(64);
