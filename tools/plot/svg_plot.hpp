@@ -199,6 +199,14 @@ inline std::vector<tick> linear_ticks(double lo, double hi, double font, int tar
   return out;
 }
 
+/// True when every labelled tick sits at an integer power of ten.
+inline bool x1_is_power(const std::vector<tick>& ticks) {
+  for (const auto& t : ticks) {
+    if (std::abs(t.at - std::round(t.at)) > 1e-9) return false;
+  }
+  return true;
+}
+
 /// Keeps every k-th tick so that labels of horizontal ticks (x axis) are at least `gap` px apart.
 inline std::vector<tick> thin_x(const std::vector<tick>& ticks, double px_per_unit, double gap) {
   for (std::size_t k = 1; k <= ticks.size(); ++k) {
@@ -432,6 +440,18 @@ inline std::string render_svg(const figure& fig) {
            "\" stroke=\"#333\"/>\n";
       o += "<text x=\"" + num(x) + "\" y=\"" + num(ax.top + ph + 8 + tick_font * 1.1) + "\" font-size=\"" + num(tick_font) +
            "\" text-anchor=\"middle\">" + t.svg + "</text>\n";
+    }
+    // minor ticks of a log x axis at 2..9 x 10^k (unlabelled) when the labelled ticks are powers of ten
+    if (p.log_x && !q.xt.empty() && (x1_is_power(q.xt))) {
+      for (int e = static_cast<int>(std::floor(q.x0)); e <= static_cast<int>(std::ceil(q.x1)); ++e) {
+        for (int m = 2; m <= 9; ++m) {
+          const double at = e + std::log10(static_cast<double>(m));
+          if (at <= q.x0 || at >= q.x1) continue;
+          const double x = ax.px(at);
+          o += "<line x1=\"" + num(x) + "\" x2=\"" + num(x) + "\" y1=\"" + num(ax.top + ph) + "\" y2=\"" +
+               num(ax.top + ph + 3) + "\" stroke=\"#666\"/>\n";
+        }
+      }
     }
     // axis labels
     o += "<text x=\"" + num(ax.left + pw / 2) + "\" y=\"" + num(ax.top + ph + x_axis_h - 4) + "\" text-anchor=\"middle\">" +
