@@ -153,3 +153,23 @@ TEST_CASE("built-in exact match over token sequences: bounds, perfect prediction
   CHECK(et::check_perfect_prediction<std::string>(squad, {0.0, 1.0, et::better::higher, false}).passed);
   CHECK(et::check_symmetry<std::string>(squad).passed);
 }
+
+TEST_CASE("aggregates over examples: the built-in means do not depend on the order; a running average does") {
+  const auto mean_brier = [](const std::vector<double>& p, const std::vector<int>& o) { return emergent::mean_brier_score(p, o); };
+  CHECK(et::check_order_invariance_binary(mean_brier).passed);
+  const auto mean_log_loss = [](const std::vector<double>& p, const std::vector<int>& o) {
+    emergent::log_loss_options options;
+    options.allow_infinite = true;
+    return emergent::mean_log_loss(p, o, options);
+  };
+  CHECK(et::check_order_invariance_binary(mean_log_loss).passed);
+  const auto running = [](const std::vector<double>& p, const std::vector<int>& o) {
+    double average = 0.0;
+    for (std::size_t i = 0; i < p.size(); ++i) average = 0.9 * average + 0.1 * (p[i] - o[i]) * (p[i] - o[i]);
+    return average;
+  };
+  const auto report = et::check_order_invariance_binary(running);
+  REQUIRE_FALSE(report.passed);
+  CHECK(report.example->probabilities[0].size() == 2);  // two examples
+  CHECK(report.example->text.find("probabilities = [") == 0);
+}

@@ -172,3 +172,22 @@ TEST_CASE("the summary reads as one line") {
   CHECK(report.summary().find("thresholded (hard); largest step 1 of the range; rise ") == 0);
   CHECK(report.summary().find("mirage risk high") != std::string::npos);
 }
+
+TEST_CASE("sharpness measures of the mirage report on hand-computed curves") {
+  // A straight line over 5 equally spaced points: 4 equal steps, breakthroughness = linearity = 4.
+  const std::vector<double> x{0, 1, 2, 3, 4};
+  const auto line = et::detail::measure_sharpness(x, {0, 1, 2, 3, 4});
+  CHECK(line.breakthroughness == doctest::Approx(4.0));
+  CHECK(line.linearity == doctest::Approx(4.0));
+  CHECK(line.max_slope_per_decade == doctest::Approx(0.25));
+  CHECK(line.rise_width_decades == doctest::Approx(3.2));  // from 0.4 to 3.6
+  CHECK(line.midpoint == doctest::Approx(2.0));
+  // One jump among flat steps: linearity sqrt(4) = 2, breakthroughness infinite (median step 0).
+  const auto jump = et::detail::measure_sharpness(x, {0, 0, 1, 1, 1});
+  CHECK(jump.linearity == doctest::Approx(2.0));
+  CHECK(std::isinf(jump.breakthroughness));
+  CHECK(jump.max_slope_per_decade == doctest::Approx(1.0));
+  CHECK(jump.rise_width_decades == doctest::Approx(0.8));
+  // A falling curve: negative signed range.
+  CHECK(et::detail::measure_sharpness(x, {4, 3, 2, 1, 0}).linearity == doctest::Approx(-4.0));
+}

@@ -75,7 +75,7 @@ enum class metric_kind {
 /// that better is up. Ratios between two curves do not depend on the metric's scale.
 struct curve_sharpness {
   double breakthroughness = 0.0;        ///< sign(argmax - argmin) (max y - min y) / sqrt(median (y_{i+1} - y_i)^2) (BIG-bench; Schaeffer et al.'s emergence score)
-  double linearity = 0.0;               ///< R^2 of a straight-line fit of y on x (1 for a straight line; a stopgap until the analysis layer's linearity)
+  double linearity = 0.0;               ///< I(y) / sqrt(mean (y_{i+1} - y_i)^2) (BIG-bench, Srivastava et al. 2022, App. B): n - 1 for n equal steps, sqrt(n - 1) for one jump
   double max_slope_per_decade = 0.0;    ///< steepest rise of y per decade, as a fraction of the curve's total range
   double rise_width_decades = 0.0;      ///< decades between the first crossings of 10% and 90% of the curve's range (interpolated)
   double midpoint = 0.0;                ///< log10(compute) at which the curve first reaches 50% of its range
@@ -139,23 +139,10 @@ inline curve_sharpness measure_sharpness(const std::vector<double>& x, const std
   const double typical = std::sqrt(median(squared_steps));
   s.breakthroughness = typical > 0.0 ? sign * range / typical : sign * HUGE_VAL;
   s.max_slope_per_decade = steepest;
-  double mx = 0.0;
-  double my = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= static_cast<double>(n);
-  my /= static_cast<double>(n);
-  double sxy = 0.0;
-  double sxx = 0.0;
-  double syy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  s.linearity = sxy * sxy / (sxx * syy);
+  double mean_square = 0.0;
+  for (const double d2 : squared_steps) mean_square += d2;
+  mean_square /= static_cast<double>(squared_steps.size());
+  s.linearity = sign * range / std::sqrt(mean_square);
   const auto crossing = [&](double level) {
     const double target = lowest + level * range;
     for (std::size_t i = 1; i < n; ++i) {

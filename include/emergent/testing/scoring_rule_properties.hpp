@@ -343,6 +343,78 @@ template <class Score>
       });
 }
 
+/// Checks that an aggregate over binary forecasts, `aggregate(probabilities, outcomes)` (a
+/// `std::vector<double>` and a `std::vector<int>` of equal length, at least 2), gives the same value
+/// within the tolerance when the examples are reversed or rotated by one (a mean Brier score or log
+/// loss must; a running average that weights late examples more does not). The counterexample is
+/// shrunk to fewer examples and rounder probabilities.
+template <class Aggregate>
+[[nodiscard]] property_report check_order_invariance_binary(Aggregate aggregate, const check_options& options = {}) {
+  struct examples {
+    std::vector<double> p;
+    std::vector<int> o;
+  };
+  const auto evaluate = [&](const examples& e) { return static_cast<double>(aggregate(e.p, e.o)); };
+  return check_property(
+      "invariance to the order of examples (binary forecasts)", options,
+      [](detail::rng& r, std::size_t) {
+        examples e;
+        const std::size_t n = 2 + static_cast<std::size_t>(r.below(9));
+        for (std::size_t i = 0; i < n; ++i) {
+          e.p.push_back(r.below(4) == 0 ? static_cast<double>(r.below(2)) : r.uniform());
+          e.o.push_back(static_cast<int>(r.below(2)));
+        }
+        return e;
+      },
+      [&](const examples& e) -> std::optional<std::string> {
+        if (e.p.size() < 2) return std::nullopt;
+        const double original = evaluate(e);
+        examples reversed{std::vector<double>(e.p.rbegin(), e.p.rend()), std::vector<int>(e.o.rbegin(), e.o.rend())};
+        const double backwards = evaluate(reversed);
+        if (!detail::close(original, backwards, options.tolerance)) {
+          return "aggregate = " + detail::fmt(original) + " in the given order but " + detail::fmt(backwards) + " reversed";
+        }
+        examples rotated = e;
+        std::rotate(rotated.p.begin(), rotated.p.begin() + 1, rotated.p.end());
+        std::rotate(rotated.o.begin(), rotated.o.begin() + 1, rotated.o.end());
+        const double turned = evaluate(rotated);
+        if (!detail::close(original, turned, options.tolerance)) {
+          return "aggregate = " + detail::fmt(original) + " in the given order but " + detail::fmt(turned) + " rotated by one";
+        }
+        return std::nullopt;
+      },
+      [](const examples& e) {
+        std::vector<examples> out;
+        if (e.p.size() > 2) {
+          for (std::size_t i = 0; i < e.p.size(); ++i) {
+            examples d = e;
+            d.p.erase(d.p.begin() + static_cast<std::ptrdiff_t>(i));
+            d.o.erase(d.o.begin() + static_cast<std::ptrdiff_t>(i));
+            out.push_back(std::move(d));
+          }
+        }
+        for (std::size_t i = 0; i < e.p.size(); ++i) {
+          for (const double q : detail::simpler_probabilities(e.p[i])) {
+            examples d = e;
+            d.p[i] = q;
+            out.push_back(std::move(d));
+          }
+          if (e.o[i] != 0) {
+            examples d = e;
+            d.o[i] = 0;
+            out.push_back(std::move(d));
+          }
+        }
+        return out;
+      },
+      [](const examples& e, const std::string&) {
+        counterexample ex;
+        ex.probability_names = {"probabilities", "outcomes"};
+        ex.probabilities = {e.p, std::vector<double>(e.o.begin(), e.o.end())};
+        return ex;
+      });
+}
+
 /// Checks that each of the given invalid inputs makes the metric throw `emergent::input_error`
 /// (not another exception, not a value). The counterexample names the first input that did not.
 [[nodiscard]] inline property_report check_throws_input_error(const std::vector<invalid_input>& inputs,
