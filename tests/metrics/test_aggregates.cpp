@@ -155,7 +155,7 @@ TEST_CASE("binary kernels equal the mean of the per-example functions, every siz
 }
 
 TEST_CASE("multi-class kernels equal the mean of the per-example functions") {
-  for (const std::size_t k : {1u, 2u, 3u, 4u, 10u}) {
+  for (const std::size_t k : {1u, 2u, 3u, 4u, 8u, 10u}) {
     for (const std::size_t n : {1u, 3u, 1023u, 1025u, 5000u}) {
       CAPTURE(k);
       CAPTURE(n);
@@ -171,6 +171,16 @@ TEST_CASE("multi-class kernels equal the mean of the per-example functions") {
         return emergent::cross_entropy_from_log_probabilities(std::span<const double>(lp.data() + i * k, k), y[i]);
       });
       CHECK(emergent::mean_cross_entropy_from_log_probabilities(lp, y, k) == doctest::Approx(ce).epsilon(1e-13));
+      // the portable (SSE2) code path gives the same answers as the dispatched one
+      {
+        emergent::detail::prob::kernel_total tb, tc;
+        std::vector<double> buffer(std::max<std::size_t>(1, 4096 / k) * k);
+        emergent::detail::prob::brier_multi_portable(p.data(), y.data(), n, k, 0, tb);
+        emergent::detail::prob::cross_entropy_multi_portable(lp.data(), y.data(), n, k, 0, emergent::log_loss_options{},
+                                                             buffer.data(), tc);
+        CHECK(tb.value() / static_cast<double>(n) == doctest::Approx(b).epsilon(1e-13));
+        CHECK(tc.value() / static_cast<double>(n) == doctest::Approx(ce).epsilon(1e-13));
+      }
       // renormalisation: rows scaled by 0.5 (probabilities) or shifted by -1 (log-probabilities)
       std::vector<double> half(p), shifted(lp);
       for (auto& v : half) v *= 0.5;
@@ -180,6 +190,53 @@ TEST_CASE("multi-class kernels equal the mean of the per-example functions") {
             doctest::Approx(ce).epsilon(1e-13));
     }
   }
+}
+
+TEST_CASE("values within the tolerance, exact 0 and 1, and clipping take the exact paths inside the kernels") {
+  for (const std::size_t n : {7u, 4096u, 9000u}) {
+    CAPTURE(n);
+    auto d = make_binary(n, 50 + n);
+    d.p[n / 2] = 1.0 + 5e-10;
+    d.o[n / 2] = 1;
+    d.p[n / 3] = -5e-10;
+    d.o[n / 3] = 0;
+    d.p[n - 1] = 1.0;
+    d.o[n - 1] = 1;
+    d.p[0] = 0.0;
+    d.o[0] = 0;
+    const double brier = oracle_mean(n, [&](std::size_t i) { return emergent::brier_score(d.p[i], d.o[i]); });
+    CHECK(emergent::mean_brier_score(d.p, d.o) == doctest::Approx(brier).epsilon(1e-14));
+    const double ll = oracle_mean(n, [&](std::size_t i) { return emergent::log_loss(d.p[i], d.o[i]); });
+    CHECK(emergent::mean_log_loss(d.p, d.o) == doctest::Approx(ll).epsilon(1e-13));
+    const log_loss_options clip{.clamp_epsilon = 1e-3};
+    const double llc = oracle_mean(n, [&](std::size_t i) { return emergent::log_loss(d.p[i], d.o[i], clip); });
+    CHECK(emergent::mean_log_loss(d.p, d.o, clip) == doctest::Approx(llc).epsilon(1e-13));
+    // a subnormal probability of the outcome
+    d.p[1] = 1e-310;
+    d.o[1] = 1;
+    const double lls = oracle_mean(n, [&](std::size_t i) { return emergent::log_loss(d.p[i], d.o[i]); });
+    CHECK(emergent::mean_log_loss(d.p, d.o) == doctest::Approx(lls).epsilon(1e-13));
+  }
+  std::vector<double> p;
+  std::vector<int> y;
+  make_rows(3000, 4, 77, p, y);
+  p[4 * 1234 + 1] += p[4 * 1234] + 5e-10;  // the row now holds an exact 0 and a value a hair above its share
+  p[4 * 1234] = 0.0;
+  p[4 * 2000] = 1.0 + 4e-10;  // within the range tolerance; the row sum stays within its tolerance
+  p[4 * 2000 + 1] = p[4 * 2000 + 2] = p[4 * 2000 + 3] = 0.0;
+  const auto row = [&](std::size_t i) { return std::span<const double>(p.data() + i * 4, 4); };
+  const double b = oracle_mean(3000, [&](std::size_t i) { return emergent::brier_score(row(i), y[i]); });
+  CHECK(emergent::mean_brier_score(p, y, 4) == doctest::Approx(b).epsilon(1e-13));
+  // a row of log-probabilities normalised to 0.9e-6: accepted exactly as the per-example function does
+  std::vector<double> lp(4 * 100, std::log(0.25));
+  lp[4 * 50] = std::log(0.25 + 0.9e-6);
+  std::vector<int> y0(100, 0);
+  const double ce = oracle_mean(100, [&](std::size_t i) {
+    return emergent::cross_entropy_from_log_probabilities(std::span<const double>(lp.data() + i * 4, 4), y0[i]);
+  });
+  CHECK(emergent::mean_cross_entropy_from_log_probabilities(lp, y0, 4) == doctest::Approx(ce).epsilon(1e-13));
+  lp[4 * 50] = std::log(0.25 + 1.1e-6);
+  CHECK_THROWS_AS((void)emergent::mean_cross_entropy_from_log_probabilities(lp, y0, 4), input_error);
 }
 
 TEST_CASE("mean_sequence_probability equals the mean of sequence_probability") {
@@ -195,6 +252,12 @@ TEST_CASE("mean_sequence_probability equals the mean of sequence_probability") {
         return emergent::sequence_probability(std::span<const double>(lp.data() + i * t, t));
       });
       CHECK(emergent::mean_sequence_probability(lp, t) == doctest::Approx(m).epsilon(1e-14));
+      {
+        emergent::detail::prob::kernel_total ts;
+        std::vector<double> buffer(std::max<std::size_t>(1, 4096 / t));
+        emergent::detail::prob::sequence_probability_portable(lp.data(), n, t, 0, buffer.data(), ts);
+        CHECK(ts.value() / static_cast<double>(n) == doctest::Approx(m).epsilon(1e-14));
+      }
       const std::vector<float> lpf(lp.begin(), lp.end());
       const double mf = oracle_mean(n, [&](std::size_t i) {
         return emergent::sequence_probability(std::span<const float>(lpf.data() + i * t, t));

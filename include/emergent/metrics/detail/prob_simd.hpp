@@ -83,7 +83,7 @@ template <int W, class M>
 EMERGENT_PROB_INLINE void select(typename v<W>::d& out, const M& m, const typename v<W>::d& a,
                                  const typename v<W>::d& b) {
   static_assert(sizeof(M) == sizeof(typename v<W>::i));
-  typename v<W>::i mi, ai, bi;
+  typename v<W>::i mi{}, ai{}, bi{};
   std::memcpy(&mi, &m, sizeof mi);
   std::memcpy(&ai, &a, sizeof ai);
   std::memcpy(&bi, &b, sizeof bi);
@@ -101,6 +101,84 @@ EMERGENT_PROB_INLINE void clamp_below(typename v<W>::d& x, const typename v<W>::
   select<W>(x, x < bound, bound, x);
 }
 
+/// out = x in every 64-bit integer lane.
+template <int W>
+EMERGENT_PROB_INLINE void splat_int(typename v<W>::i& out, std::int64_t x) {
+  if constexpr (W == 2) {
+    out = typename v<W>::i{x, x};
+  } else {
+    out = typename v<W>::i{x, x, x, x};
+  }
+}
+
+/// Loads W 0/1 outcomes of any integer type (or bool) into 64-bit lanes and ORs into `bad_bits`
+/// something non-zero when one of them is neither 0 nor 1. One-byte types take a broadcast, a
+/// per-lane shift and a mask (GCC scalarises the direct byte-to-lane conversion).
+template <int W, class T>
+EMERGENT_PROB_INLINE void load_outcomes(typename v<W>::i& out, std::uint64_t& bad_bits, const T* p) {
+  using I = typename v<W>::i;
+  if constexpr (sizeof(T) == 1) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, p, W);
+    bad_bits |= word & 0xfefefefeu;
+    I shifts{};
+    if constexpr (W == 2) {
+      shifts = I{0, 8};
+    } else {
+      shifts = I{0, 8, 16, 24};
+    }
+    splat_int<W>(out, static_cast<std::int64_t>(word));
+    out = (out >> shifts) & std::int64_t{0xff};
+  } else {
+    out = I{};
+    for (int l = 0; l < W; ++l) {
+      const auto value = static_cast<std::uint64_t>(static_cast<std::int64_t>(p[l]));
+      bad_bits |= value & ~std::uint64_t{1};
+      out[l] = static_cast<std::int64_t>(value);
+    }
+  }
+}
+
+/// The doubles 1.0 / 0.0 where a lane mask is set / clear.
+template <int W, class M>
+EMERGENT_PROB_INLINE void ones_where(typename v<W>::d& out, const M& m) {
+  static_assert(sizeof(M) == sizeof(typename v<W>::i));
+  typename v<W>::i mi{};
+  std::memcpy(&mi, &m, sizeof mi);
+  mi &= std::int64_t{0x3ff0000000000000};
+  std::memcpy(&out, &mi, sizeof out);
+}
+
+/// |x| lane-wise.
+template <int W>
+EMERGENT_PROB_INLINE void abs(typename v<W>::d& x) {
+  typename v<W>::i xi{};
+  std::memcpy(&xi, &x, sizeof xi);
+  xi &= std::int64_t{0x7fffffffffffffff};
+  std::memcpy(&x, &xi, sizeof x);
+}
+
+/// out[l] = sum of the lanes of rows[l], l < W: a transpose-and-add of W vectors.
+template <int W>
+EMERGENT_PROB_INLINE void transpose_sum(typename v<W>::d& out, const typename v<W>::d* rows) {
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+  using D = typename v<W>::d;
+  if constexpr (W == 2) {
+    out = __builtin_shufflevector(rows[0], rows[1], 0, 2) + __builtin_shufflevector(rows[0], rows[1], 1, 3);
+  } else {
+    const D lo = __builtin_shufflevector(rows[0], rows[1], 0, 4, 2, 6) + __builtin_shufflevector(rows[0], rows[1], 1, 5, 3, 7);
+    const D hi = __builtin_shufflevector(rows[2], rows[3], 0, 4, 2, 6) + __builtin_shufflevector(rows[2], rows[3], 1, 5, 3, 7);
+    out = __builtin_shufflevector(lo, hi, 0, 1, 4, 5) + __builtin_shufflevector(lo, hi, 2, 3, 6, 7);
+  }
+#else
+  for (int l = 0; l < W; ++l) {
+    double s = 0.0;
+    for (int j = 0; j < W; ++j) s += rows[l][j];
+    out[l] = s;
+  }
+#endif
+}
+
 /// Sum of the lanes.
 template <int W>
 EMERGENT_PROB_INLINE double hsum(const typename v<W>::d& x) {
@@ -113,7 +191,7 @@ EMERGENT_PROB_INLINE double hsum(const typename v<W>::d& x) {
 template <int W, class M>
 EMERGENT_PROB_INLINE bool any(const M& m) {
   static_assert(sizeof(M) == sizeof(typename v<W>::i));
-  typename v<W>::i mi;
+  typename v<W>::i mi{};
   std::memcpy(&mi, &m, sizeof mi);
   std::int64_t acc = 0;
   for (int l = 0; l < W; ++l) acc |= mi[l];
@@ -127,44 +205,44 @@ template <int W>
 EMERGENT_PROB_INLINE void log(typename v<W>::d& x) {
   using D = typename v<W>::d;
   using I = typename v<W>::i;
-  D c, zero, one;
+  D c{}, zero{}, one{};
   splat<W>(zero, 0.0);
   splat<W>(one, 1.0);
   splat<W>(c, 2.2250738585072014e-308);
   const auto subnormal = x < c;
-  D scaled, k_adjust, minus54;
+  D scaled{}, k_adjust{}, minus54{};
   splat<W>(c, 18014398509481984.0);  // 2^54
   scaled = x * c;
   select<W>(x, subnormal, scaled, x);
   splat<W>(minus54, -54.0);
   select<W>(k_adjust, subnormal, minus54, zero);
-  I bits;
+  I bits{};
   std::memcpy(&bits, &x, sizeof bits);
   // the exponent as a double without an int64 -> double conversion (absent before AVX-512):
   // the bits of 2^52 with e in the low mantissa bits are the double 2^52 + e.
   I exp_bits = (bits >> 52) | std::int64_t{0x4330000000000000};
-  D k;
+  D k{};
   std::memcpy(&k, &exp_bits, sizeof k);
   splat<W>(c, 4503599627370496.0 + 1023.0);
   k = k - c;
   I mant_bits = (bits & std::int64_t{0x000fffffffffffff}) | std::int64_t{0x3ff0000000000000};
-  D m;
+  D m{};
   std::memcpy(&m, &mant_bits, sizeof m);
   splat<W>(c, 1.4142135623730951);
   const auto big = m > c;
-  D half_m, k_big;
+  D half_m{}, k_big{};
   splat<W>(c, 0.5);
   half_m = m * c;
   select<W>(m, big, half_m, m);
   select<W>(k_big, big, one, zero);
   k = k + k_big + k_adjust;
-  D two;
+  D two{};
   splat<W>(two, 2.0);
   const D f = m - one;
   const D s = f / (two + f);
   const D z = s * s;
   const D w = z * z;
-  D l1, l2, l3, l4, l5, l6, l7;
+  D l1{}, l2{}, l3{}, l4{}, l5{}, l6{}, l7{};
   splat<W>(l1, 6.666666666666735130e-01);
   splat<W>(l2, 3.999999999940941908e-01);
   splat<W>(l3, 2.857142874366239149e-01);
@@ -176,7 +254,7 @@ EMERGENT_PROB_INLINE void log(typename v<W>::d& x) {
   const D t2 = z * (l1 + w * (l3 + w * (l5 + w * l7)));
   const D r = t2 + t1;
   const D hfsq = c * f * f;  // c = 0.5
-  D ln2_hi, ln2_lo;
+  D ln2_hi{}, ln2_lo{};
   splat<W>(ln2_hi, 6.93147180369123816490e-01);
   splat<W>(ln2_lo, 1.90821492927058770002e-10);
   x = k * ln2_hi - ((hfsq - (s * (hfsq + r) + k * ln2_lo)) - f);
@@ -194,6 +272,18 @@ constexpr std::array<double, Degree + 1> taylor_exp() {
   return c;
 }
 
+/// p = p * r + c[J-1], then recursively down to c[0]: Horner's rule unrolled at compile time (GCC at
+/// -O2 keeps a runtime loop otherwise, with a broadcast per step).
+template <int W, std::size_t N, std::size_t J>
+EMERGENT_PROB_INLINE void horner(typename v<W>::d& p, const typename v<W>::d& r, const std::array<double, N>& c) {
+  if constexpr (J > 0) {
+    typename v<W>::d cj{};
+    splat<W>(cj, c[J - 1]);
+    p = p * r + cj;
+    horner<W, N, J - 1>(p, r, c);
+  }
+}
+
 /// x = exp(x) lane-wise: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, a Taylor polynomial of
 /// degree `Degree` for exp(r) (13: ~1 ulp; 7: relative error ~1e-8), and 2^k applied in two halves so
 /// that subnormal results round once. Lanes below -745.2 (including -inf) give 0; lanes are assumed
@@ -202,40 +292,66 @@ template <int W, int Degree>
 EMERGENT_PROB_INLINE void exp_poly(typename v<W>::d& x) {
   using D = typename v<W>::d;
   using I = typename v<W>::i;
-  D c, zero;
+  D c{}, zero{};
   splat<W>(zero, 0.0);
   splat<W>(c, -745.2);
   const auto underflow = x < c;
   clamp_below<W>(x, c);
-  D shift, inv_ln2;
+  D shift{}, inv_ln2{};
   splat<W>(shift, 6755399441055744.0);  // 1.5 * 2^52: adding it rounds to an integer
   splat<W>(inv_ln2, 1.4426950408889634);
   const D t = x * inv_ln2 + shift;
   const D kd = t - shift;
-  I k, shift_bits;
+  I k{}, shift_bits{};
   std::memcpy(&k, &t, sizeof k);
   std::memcpy(&shift_bits, &shift, sizeof shift_bits);
   k = k - shift_bits;
-  D ln2_hi, ln2_lo;
+  D ln2_hi{}, ln2_lo{};
   splat<W>(ln2_hi, 6.93147180369123816490e-01);
   splat<W>(ln2_lo, 1.90821492927058770002e-10);
   const D r = (x - kd * ln2_hi) - kd * ln2_lo;
-  constexpr auto coefficients = taylor_exp<Degree>();
-  D p;
+  static constexpr std::array<double, Degree + 1> coefficients = taylor_exp<Degree>();
+  D p{};
   splat<W>(p, coefficients[static_cast<std::size_t>(Degree)]);
-  for (int j = Degree - 1; j >= 0; --j) {
-    splat<W>(c, coefficients[static_cast<std::size_t>(j)]);
-    p = p * r + c;
-  }
+  horner<W, Degree + 1, Degree>(p, r, coefficients);
   const I k1 = k >> 1;
   const I k2 = k - k1;
   const I b1 = (k1 + std::int64_t{1023}) << 52;
   const I b2 = (k2 + std::int64_t{1023}) << 52;
-  D scale1, scale2;
+  D scale1{}, scale2{};
   std::memcpy(&scale1, &b1, sizeof scale1);
   std::memcpy(&scale2, &b2, sizeof scale2);
   p = p * scale1 * scale2;
   select<W>(x, underflow, zero, p);
+}
+
+/// x = exp(x) to a relative error below 1.3e-7, for validation only (is a row of log-probabilities
+/// normalised?): lanes clamped to >= -700 (exp(-700) ~ 1e-304 counts as 0 in a sum that must be ~1),
+/// Cody-Waite reduction and a degree-6 Taylor polynomial, one power-of-two scaling.
+template <int W>
+EMERGENT_PROB_INLINE void exp_check(typename v<W>::d& x) {
+  using D = typename v<W>::d;
+  using I = typename v<W>::i;
+  D floor_value{}, shift{}, inv_ln2{}, ln2{};
+  splat<W>(floor_value, -700.0);
+  clamp_below<W>(x, floor_value);
+  splat<W>(shift, 6755399441055744.0);
+  splat<W>(inv_ln2, 1.4426950408889634);
+  splat<W>(ln2, 0.6931471805599453);
+  const D t = x * inv_ln2 + shift;
+  const D kd = t - shift;
+  I k{}, shift_bits{};
+  std::memcpy(&k, &t, sizeof k);
+  std::memcpy(&shift_bits, &shift, sizeof shift_bits);
+  k = (k - shift_bits + std::int64_t{1023}) << 52;
+  const D r = x - kd * ln2;
+  static constexpr std::array<double, 7> c = taylor_exp<6>();
+  D p{};
+  splat<W>(p, c[6]);
+  horner<W, 7, 6>(p, r, c);
+  D scale{};
+  std::memcpy(&scale, &k, sizeof scale);
+  x = p * scale;
 }
 
 #undef EMERGENT_PROB_INLINE
