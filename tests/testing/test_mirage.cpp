@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace et = emergent::testing;
@@ -190,4 +191,14 @@ TEST_CASE("sharpness measures of the mirage report on hand-computed curves") {
   CHECK(jump.rise_width_decades == doctest::Approx(0.8));
   // A falling curve: negative signed range.
   CHECK(et::detail::measure_sharpness(x, {4, 3, 2, 1, 0}).linearity == doctest::Approx(-4.0));
+}
+
+TEST_CASE("metrics over strings: one-byte characters stand for at most 62 symbols, so wrong tokens stay wrong") {
+  const auto em = [](const std::string& p, const std::string& r) { return p == r ? 1.0 : 0.0; };
+  const auto report = et::mirage_risk<std::string>(em);
+  for (std::size_t i = 0; i < report.accuracy_grid.size(); ++i) {
+    CHECK(report.expected_metric[i] == doctest::Approx(std::pow(report.accuracy_grid[i], 5)).epsilon(1e-12));
+  }
+  const auto words = [](const std::vector<std::string>& p, const std::vector<std::string>& r) { return p == r ? 1.0 : 0.0; };
+  CHECK(et::mirage_risk<std::vector<std::string>>(words).by_errors[0] == std::vector<double>{1, 0, 0, 0, 0, 0});
 }

@@ -57,7 +57,7 @@ struct mirage_options {
   double x_min = 18.0;                    ///< first log10(compute) of the simulated family of models
   double x_max = 24.0;                    ///< last log10(compute)
   std::size_t points = 25;                ///< models in the family, evenly spaced in log10(compute)
-  int vocabulary = 1000;                  ///< reference tokens and wrong tokens are drawn from 0 .. vocabulary-1
+  int vocabulary = 1000;                  ///< reference tokens and wrong tokens are drawn from 0 .. vocabulary-1 (at most 62 for one-byte characters)
   std::size_t max_position_sets = 64;     ///< error positions: all C(L, k) sets when at most this many, else this many sampled
   std::size_t draws = 4;                  ///< random references and wrong tokens per set of error positions
   std::uint64_t seed = 20230428;          ///< seed of the token draws and position samples
@@ -269,6 +269,8 @@ template <class Sequence = symbol_sequence, class Metric>
   detail::validate_mirage_options(options, "mirage_risk");
   mirage_report r;
   detail::rng random(options.seed);
+  // One-byte characters can stand for 62 symbols only (see make_sequence).
+  const int vocabulary = std::min(options.vocabulary, detail::symbol_capacity<typename Sequence::value_type>());
   std::vector<double> weights;
   double total = 0.0;
   for (const auto& [length, weight] : options.lengths) total += weight;
@@ -282,12 +284,12 @@ template <class Sequence = symbol_sequence, class Metric>
       const auto score_positions = [&](const std::vector<std::size_t>& wrong) {
         for (std::size_t d = 0; d < options.draws; ++d) {
           symbol_sequence reference(length);
-          for (int& t : reference) t = static_cast<int>(random.below(static_cast<std::uint64_t>(options.vocabulary)));
+          for (int& t : reference) t = static_cast<int>(random.below(static_cast<std::uint64_t>(vocabulary)));
           symbol_sequence prediction = reference;
           for (const std::size_t j : wrong) {
             prediction[j] = static_cast<int>((static_cast<std::uint64_t>(reference[j]) + 1U +
-                                              random.below(static_cast<std::uint64_t>(options.vocabulary - 1))) %
-                                             static_cast<std::uint64_t>(options.vocabulary));
+                                              random.below(static_cast<std::uint64_t>(vocabulary - 1))) %
+                                             static_cast<std::uint64_t>(vocabulary));
           }
           sum += detail::call_metric<Sequence>(metric, prediction, reference);
           ++count;

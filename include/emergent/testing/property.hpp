@@ -38,7 +38,7 @@ struct check_options {
   std::uint64_t seed = 20230428;       ///< seed of the generator: the same seed gives the same cases and report
   std::size_t cases = 300;             ///< number of generated cases tried before the property is declared to hold
   std::size_t max_length = 8;          ///< longest generated token sequence
-  int alphabet = 4;                    ///< generated tokens are symbols 0 .. alphabet-1 (a small alphabet makes collisions likely)
+  int alphabet = 4;                    ///< generated tokens are symbols 0 .. alphabet-1, at most 62 (a small alphabet makes collisions likely)
   std::size_t max_shrink_steps = 2000; ///< bound on the accepted plus rejected shrinking attempts
   double tolerance = 1e-9;             ///< absolute slack allowed in comparisons of scores (plus `tolerance` times their magnitude)
 };

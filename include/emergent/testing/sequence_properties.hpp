@@ -7,7 +7,8 @@
 /// The metric is any callable `metric(prediction, reference)` returning a number, where both
 /// arguments are of the type `Sequence` (by default `std::vector<int>`; `std::string`,
 /// `std::vector<char>`, `std::u32string` and `std::vector<std::string>` work too: symbol s becomes
-/// the token `s`, the character `'a' + s`, or the string `"t<s>"`).
+/// the token `s`, a one-byte character from a-z, A-Z, 0-9, a wider character `'a' + s`, or the
+/// string `"t<s>"`).
 #pragma once
 
 #include <algorithm>
@@ -52,13 +53,28 @@ inline constexpr bool is_char_like_v = std::is_same_v<T, char> || std::is_same_v
                                        std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t> ||
                                        std::is_same_v<T, wchar_t>;
 
-/// Converts generated symbol ids into the metric's own sequence type.
+/// How many distinct symbols a token type can represent through `make_sequence`: 62 for one-byte
+/// characters (a-z, A-Z, 0-9), unlimited (as far as an int goes) otherwise.
+template <class Token>
+constexpr int symbol_capacity() noexcept {
+  if constexpr (is_char_like_v<Token> && sizeof(Token) == 1) {
+    return 62;
+  } else {
+    return 1 << 30;
+  }
+}
+
+/// Converts generated symbol ids into the metric's own sequence type: integers as themselves,
+/// one-byte characters as a-z, A-Z, 0-9 (symbols 0-61), wider characters as 'a' + symbol, and
+/// strings as "t<symbol>".
 template <class Sequence>
 Sequence make_sequence(const symbol_sequence& symbols) {
   using token = typename Sequence::value_type;
   Sequence out;
   for (const int s : symbols) {
-    if constexpr (is_char_like_v<token>) {
+    if constexpr (is_char_like_v<token> && sizeof(token) == 1) {
+      out.push_back(static_cast<token>(s < 26 ? 'a' + s : (s < 52 ? 'A' + (s - 26) : '0' + (s - 52))));
+    } else if constexpr (is_char_like_v<token>) {
       out.push_back(static_cast<token>('a' + s));
     } else if constexpr (std::is_arithmetic_v<token>) {
       out.push_back(static_cast<token>(s));
@@ -85,7 +101,7 @@ struct sequences_case {
 };
 
 inline symbol_sequence random_sequence(rng& random, const check_options& options) {
-  const int alphabet = std::max(options.alphabet, 1);
+  const int alphabet = std::clamp(options.alphabet, 1, 62);
   // One case in eight is empty: empty sequences are where metrics divide by zero.
   const std::size_t length = random.below(8) == 0 ? 0 : static_cast<std::size_t>(random.below(options.max_length + 1));
   symbol_sequence s(length);
@@ -96,7 +112,7 @@ inline symbol_sequence random_sequence(rng& random, const check_options& options
 /// A random edit of `s`: a few substitutions, insertions and deletions, so that generated pairs are
 /// often similar (most of the interesting behaviour of a metric is near a perfect prediction).
 inline symbol_sequence mutate(rng& random, symbol_sequence s, const check_options& options) {
-  const int alphabet = std::max(options.alphabet, 1);
+  const int alphabet = std::clamp(options.alphabet, 1, 62);
   const std::size_t edits = random.below(3);
   for (std::size_t e = 0; e < edits; ++e) {
     const std::uint64_t kind = random.below(3);
@@ -313,7 +329,7 @@ template <class Sequence = symbol_sequence, class Metric>
 [[nodiscard]] property_report check_monotone(Metric metric, const metric_spec& spec, const check_options& options = {}) {
   const auto generate = [&](detail::rng& r, std::size_t) {
     detail::sequences_case c;
-    const int alphabet = std::max(options.alphabet, 2);
+    const int alphabet = std::clamp(options.alphabet, 2, 62);
     const std::size_t n = 1 + static_cast<std::size_t>(r.below(std::max<std::size_t>(options.max_length, 1)));
     symbol_sequence reference(n);
     for (int& t : reference) t = r.between(0, alphabet - 1);
