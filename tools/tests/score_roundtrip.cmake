@@ -76,3 +76,14 @@ run_score(3 --format inspect "${DATA}/inspect/mmlu-summary-choices.eval")
 if(NOT score_err MATCHES "inspect log convert")
   message(FATAL_ERROR "unexpected .eval message: ${score_err}")
 endif()
+
+# 7. HELM run folder: exact_match_stripped and mc_grade give HELM's own exact_match mean (3 of 10).
+run_score(0 --format helm --metrics exact_match_stripped,mc_grade --per-model --out "${WORK_DIR}/helm.json"
+          "${DATA}/helm/hellaswag_pythia-1b-v0")
+file(READ "${WORK_DIR}/helm.json" json)
+string(JSON em GET "${json}" aggregates 0 value)
+string(JSON grade GET "${json}" aggregates 1 value)
+string(JSON n GET "${json}" aggregates 0 n)
+if(NOT n EQUAL 10 OR NOT em MATCHES "^0\\.29999999999999999$|^0\\.3$" OR NOT grade STREQUAL em)
+  message(FATAL_ERROR "HELM aggregates: n ${n}, exact_match_stripped ${em}, mc_grade ${grade}")
+endif()
