@@ -5,5 +5,6 @@
 #include "emergent/core.hpp"
 #include "emergent/metrics.hpp"
 #include "emergent/stats.hpp"
+#include "emergent/fit.hpp"
 #include "emergent/testing.hpp"
 #include "emergent/analysis.hpp"

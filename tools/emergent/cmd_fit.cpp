@@ -1,0 +1,155 @@
+// `emergent fit`: fits one scaling-law model to two columns of a CSV file and prints the parameters,
+// their standard errors and 95% intervals, RSS, AICc, BIC, the status and the flags (a table, or one
+// JSON object with --json).
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <emergent/core/error.hpp>
+#include <emergent/fit.hpp>
+
+#include "command.hpp"
+#include "csv_table.hpp"
+
+namespace {
+
+struct fit_args {
+  std::string model = "logistic";
+  int breaks = 1;
+  std::string x_col, y_col, weights_col;
+  bool x_log10 = false;
+  std::string loss = "none";
+  double loss_scale = 1.0;
+  bool json = false;
+  std::string file;
+};
+
+// JSON has no infinity: non-finite numbers become null.
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::string fixed(double v) {
+  if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+void run_fit(const fit_args& a) {
+  using namespace emergent;
+  const fit_model model = parse_fit_model(a.model);
+  fit_options options;
+  options.breaks = a.breaks;
+  if (a.loss == "none") options.loss = robust_loss::none;
+  else if (a.loss == "huber") options.loss = robust_loss::huber;
+  else if (a.loss == "soft_l1") options.loss = robust_loss::soft_l1;
+  else if (a.loss == "cauchy") options.loss = robust_loss::cauchy;
+  else throw input_error("fit: --loss: '" + a.loss + "' is not one of huber, soft_l1, cauchy");
+  options.loss_scale = a.loss_scale;
+
+  const auto table = cli::csv_table::read(a.file);
+  if (table.header.size() < 2 && (a.x_col.empty() || a.y_col.empty())) {
+    throw parse_error(a.file, 1, "", "need at least two columns (x and y)");
+  }
+  const std::size_t cx = a.x_col.empty() ? 0 : table.column(a.x_col);
+  const std::size_t cy = a.y_col.empty() ? 1 : table.column(a.y_col);
+  std::vector<double> x = table.numbers(cx);
+  const std::vector<double> y = table.numbers(cy);
+  if (a.x_log10) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (!(x[i] > 0)) {
+        throw parse_error(a.file, table.lines[i], table.header[cx],
+                          fixed(x[i]) + " is not positive, so --x-log10 cannot take its logarithm");
+      }
+      x[i] = std::log10(x[i]);
+    }
+  }
+  std::vector<double> w;
+  if (!a.weights_col.empty()) {
+    const std::size_t cw = table.column(a.weights_col);
+    w = table.numbers(cw);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (!(w[i] > 0)) throw parse_error(a.file, table.lines[i], table.header[cw], fixed(w[i]) + " is not a positive weight");
+    }
+  }
+  const int p = parameter_count(model, a.breaks);
+  if (static_cast<long>(x.size()) < p) {
+    throw parse_error(a.file, table.lines.empty() ? 1 : table.lines.back(), table.header[cy],
+                      std::to_string(x.size()) + " data rows but " + a.model + " has " + std::to_string(p) +
+                          " parameters");
+  }
+  const fit_result r = fit_xy(x, y, model, options, w);
+
+  if (a.json) {
+    nlohmann::ordered_json out;
+    out["model"] = std::string(to_string(r.model));
+    if (r.model == fit_model::bnsl) out["breaks"] = r.breaks;
+    out["status"] = std::string(to_string(r.status));
+    out["n"] = r.n;
+    nlohmann::ordered_json params = nlohmann::ordered_json::object(), se = nlohmann::ordered_json::object(),
+                           ci = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < r.param_names.size(); ++i) {
+      const auto& name = r.param_names[i];
+      params[name] = number(r.params(static_cast<Eigen::Index>(i)));
+      se[name] = number(r.std_errors(static_cast<Eigen::Index>(i)));
+      const auto [lo, hi] = r.confidence_interval(name);
+      ci[name] = nlohmann::ordered_json::array({number(lo), number(hi)});
+    }
+    out["params"] = params;
+    out["std_errors"] = se;
+    out["ci95"] = ci;
+    out["rss"] = number(r.rss);
+    out["aicc"] = number(r.aicc);
+    out["bic"] = number(r.bic);
+    out["iterations"] = r.iterations;
+    if (r.model == fit_model::power_law || r.model == fit_model::bnsl) out["x_ref"] = number(r.x_ref);
+    out["flags"] = r.flags;
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << "model: " << to_string(r.model);
+  if (r.model == fit_model::bnsl) std::cout << " (" << r.breaks << (r.breaks == 1 ? " break)" : " breaks)");
+  std::cout << "  status: " << to_string(r.status) << "  n: " << r.n << '\n';
+  if (r.model == fit_model::power_law || r.model == fit_model::bnsl) std::cout << "x_ref: " << fixed(r.x_ref) << '\n';
+  std::printf("%-10s %14s %14s %14s %14s\n", "parameter", "estimate", "std_error", "ci95_low", "ci95_high");
+  for (std::size_t i = 0; i < r.param_names.size(); ++i) {
+    const auto [lo, hi] = r.confidence_interval(r.param_names[i]);
+    std::printf("%-10s %14s %14s %14s %14s\n", r.param_names[i].c_str(), fixed(r.params(static_cast<Eigen::Index>(i))).c_str(),
+                fixed(r.std_errors(static_cast<Eigen::Index>(i))).c_str(), fixed(lo).c_str(), fixed(hi).c_str());
+  }
+  std::fflush(stdout);
+  std::cout << "rss: " << fixed(r.rss) << "  aicc: " << fixed(r.aicc) << "  bic: " << fixed(r.bic)
+            << "  iterations: " << r.iterations << '\n';
+  std::cout << "flags:";
+  if (r.flags.empty()) std::cout << " none";
+  for (const auto& f : r.flags) std::cout << ' ' << f;
+  std::cout << '\n';
+}
+
+void setup(CLI::App& app) {
+  auto args = std::make_shared<fit_args>();
+  CLI::App* cmd = app.add_subcommand("fit", "fit a scaling-law model (x = log10 quantity) to two CSV columns");
+  cmd->add_option("--model", args->model, "logistic, power_law, accuracy_law, bnsl or linear")
+      ->check(CLI::IsMember({"logistic", "power_law", "accuracy_law", "bnsl", "linear"}))
+      ->required();
+  cmd->add_option("--breaks", args->breaks, "number of breaks of bnsl (1 to 3)")->check(CLI::Range(1, 3));
+  cmd->add_option("--x", args->x_col, "x column (name or 1-based index; default: the first)");
+  cmd->add_option("--y", args->y_col, "y column (name or 1-based index; default: the second)");
+  cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
+  cmd->add_option("--weights", args->weights_col, "column of positive weights (1/sigma^2)");
+  cmd->add_option("--loss", args->loss, "robust loss: huber, soft_l1 or cauchy")
+      ->check(CLI::IsMember({"none", "huber", "soft_l1", "cauchy"}));
+  cmd->add_option("--loss-scale", args->loss_scale, "scale of the robust loss, in units of y")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
+  cmd->add_option("file", args->file, "CSV file with a header row")->required();
+  cmd->callback([args] { run_fit(*args); });
+}
+
+const emergent::cli::register_command registration{"fit", setup};
+
+}  // namespace
