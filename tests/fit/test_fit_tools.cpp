@@ -210,13 +210,18 @@ TEST_CASE("fit_custom: a user model with and without a Jacobian, with bounds and
       }
     }
   };
+  // Plain least squares first (the outlier pulls it), then the Cauchy loss from there (no global grid
+  // for user models: a robust loss with a tiny scale needs a start near the inliers).
+  const auto plain = fit_custom<2>(res, vec(1.0, 0.0), x.size());
+  CHECK(std::abs(plain.params(0) - 2.0) > 0.01);
   lm_options o;
   o.loss = robust_loss::cauchy;
-  o.loss_scale = 0.01;
-  const auto a = fit_custom<2>(res, vec(1.0, 0.0), x.size(), vec::Constant(-10), vec::Constant(10), o);
-  const auto b = fit_custom<2>(res_jac, vec(1.0, 0.0), x.size(), vec::Constant(-10), vec::Constant(10), o);
-  CHECK(a.params(0) == doctest::Approx(2.0).epsilon(1e-3));
-  CHECK(a.params(1) == doctest::Approx(-1.3).epsilon(1e-3));
+  o.loss_scale = 0.1;
+  const auto a = fit_custom<2>(res, plain.params, x.size(), vec::Constant(-10), vec::Constant(10), o);
+  const auto b = fit_custom<2>(res_jac, plain.params, x.size(), vec::Constant(-10), vec::Constant(10), o);
+  CHECK(a.params(0) == doctest::Approx(2.0).epsilon(5e-3));
+  CHECK(a.params(1) == doctest::Approx(-1.3).epsilon(5e-3));
+  CHECK(std::abs(a.params(0) - 2.0) < 0.2 * std::abs(plain.params(0) - 2.0));
   CHECK(b.params(0) == doctest::Approx(a.params(0)).epsilon(1e-6));
   CHECK(b.status == fit_status::converged);
   // A bound that binds.

@@ -154,20 +154,34 @@ void fit_model_bounds(fit_model model, int breaks, const fit_data& d, Eigen::Mat
   const double R = d.range;
   lo.setConstant(-inf);
   hi.setConstant(inf);
+  // `if constexpr` keeps g++ from warning about indices of the other models' (dead) branches.
   switch (model) {
     case fit_model::linear: break;
-    case fit_model::power_law: lo(2) = -64 / R; hi(2) = 64 / R; break;
-    case fit_model::logistic:
-      lo(2) = 0.1 / R; hi(2) = 1000 / R;
-      lo(3) = d.x_min - 2 * R; hi(3) = d.x_max + 2 * R;
+    case fit_model::power_law:
+      if constexpr (N == 3) {
+        lo(2) = -64 / R;
+        hi(2) = 64 / R;
+      }
       break;
-    case fit_model::accuracy_law: lo(0) = 0; lo(1) = 1e-6 / R; hi(1) = 64 / R; break;
+    case fit_model::logistic:
+      if constexpr (N == 4) {
+        lo(2) = 0.1 / R; hi(2) = 1000 / R;
+        lo(3) = d.x_min - 2 * R; hi(3) = d.x_max + 2 * R;
+      }
+      break;
+    case fit_model::accuracy_law:
+      if constexpr (N == 2) {
+        lo(0) = 0; lo(1) = 1e-6 / R; hi(1) = 64 / R;
+      }
+      break;
     case fit_model::bnsl:
-      lo(2) = -100 / R; hi(2) = 100 / R;
-      for (int i = 0; i < breaks; ++i) {
-        lo(3 + 3 * i) = -100 / R; hi(3 + 3 * i) = 100 / R;
-        lo(4 + 3 * i) = d.x_min - R; hi(4 + 3 * i) = d.x_max + R;
-        lo(5 + 3 * i) = R / 1000; hi(5 + 3 * i) = 10 * R;
+      if constexpr (N >= 6) {
+        lo(2) = -100 / R; hi(2) = 100 / R;
+        for (int i = 0; i < breaks && 5 + 3 * i < N; ++i) {
+          lo(3 + 3 * i) = -100 / R; hi(3 + 3 * i) = 100 / R;
+          lo(4 + 3 * i) = d.x_min - R; hi(4 + 3 * i) = d.x_max + R;
+          lo(5 + 3 * i) = R / 1000; hi(5 + 3 * i) = 10 * R;
+        }
       }
       break;
   }
@@ -183,90 +197,101 @@ void fit_grid_search(fit_model model, int breaks, const fit_data& d, const fit_o
   vec p = vec::Zero();
   switch (model) {
     case fit_model::linear: {
-      fit_two_basis acc;
-      for (std::size_t i = 0; i < n; ++i) acc.add(d.sw[i] * d.sw[i], 1.0, d.x[i], d.y[i]);
-      double c0 = 0, c1 = 0;
-      const double cost = acc.solve(c0, c1);
-      p(0) = c0;
-      p(1) = c1;
-      best.offer(p, std::isfinite(cost) ? 0.5 * cost : 1.0);
+      if constexpr (N == 2) {
+        fit_two_basis acc;
+        for (std::size_t i = 0; i < n; ++i) acc.add(d.sw[i] * d.sw[i], 1.0, d.x[i], d.y[i]);
+        double c0 = 0, c1 = 0;
+        const double cost = acc.solve(c0, c1);
+        p(0) = c0;
+        p(1) = c1;
+        best.offer(p, std::isfinite(cost) ? 0.5 * cost : 1.0);
+      }
       return;
     }
     case fit_model::power_law: {
-      static constexpr double rates[] = {0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 32};
-      for (double sign : {1.0, -1.0}) {
-        for (double rate : rates) {
-          p(2) = sign * rate / R;
-          fit_offer_projected(best, d, p, model, breaks, o,
-                          [&](std::size_t i, double& f0, double& f1) {
-                            f0 = 1.0;
-                            f1 = std::exp(-fit_ln10 * p(2) * (d.x[i] - d.x_ref));
-                          },
-                          [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+      if constexpr (N == 3) {
+        static constexpr double rates[] = {0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 32};
+        for (double sign : {1.0, -1.0}) {
+          for (double rate : rates) {
+            p(2) = sign * rate / R;
+            fit_offer_projected(best, d, p, model, breaks, o,
+                            [&](std::size_t i, double& f0, double& f1) {
+                              f0 = 1.0;
+                              f1 = std::exp(-fit_ln10 * p(2) * (d.x[i] - d.x_ref));
+                            },
+                            [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+          }
         }
       }
       return;
     }
     case fit_model::logistic: {
-      static constexpr double rates[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 128};
-      constexpr int n_centers = 19;
-      const auto centers = fit_linspace(d.x_min - 0.25 * R, d.x_max + 0.25 * R, n_centers);
-      // s = 1/(1 + e^(−k(x − x_ref))·e^(k(c − x_ref))): one exp per point and per centre, not per pair
-      // (|k(x − x_ref)| ≤ 64 and |k(c − x_ref)| ≤ 96 on this grid, far from overflow).
-      std::vector<double> ex(n);
-      for (double rate : rates) {
-        p(2) = rate / R;
-        for (std::size_t i = 0; i < n; ++i) ex[i] = std::exp(-p(2) * (d.x[i] - d.x_ref));
-        for (double c : centers) {
-          p(3) = c;
-          const double ec = std::exp(p(2) * (c - d.x_ref));
-          fit_offer_projected(best, d, p, model, breaks, o,
-                          [&](std::size_t i, double& f0, double& f1) {
-                            f1 = 1.0 / (1.0 + ex[i] * ec);
-                            f0 = 1.0 - f1;
-                          },
-                          [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+      if constexpr (N == 4) {
+        static constexpr double rates[] = {0.5, 1, 2, 4, 8, 16, 32, 64, 128};
+        constexpr int n_centers = 17;
+        const auto centers = fit_linspace(d.x_min - 0.25 * R, d.x_max + 0.25 * R, n_centers);
+        // s = 1/(1 + e^(−k(x − x_ref))·e^(k(c − x_ref))): one exp per point and per centre, not per pair
+        // (|k(x − x_ref)| ≤ 64 and |k(c − x_ref)| ≤ 96 on this grid, far from overflow).
+        std::vector<double> ex(n);
+        for (double rate : rates) {
+          p(2) = rate / R;
+          for (std::size_t i = 0; i < n; ++i) ex[i] = std::exp(-p(2) * (d.x[i] - d.x_ref));
+          for (double c : centers) {
+            p(3) = c;
+            const double ec = std::exp(p(2) * (c - d.x_ref));
+            fit_offer_projected(best, d, p, model, breaks, o,
+                            [&](std::size_t i, double& f0, double& f1) {
+                              f1 = 1.0 / (1.0 + ex[i] * ec);
+                              f0 = 1.0 - f1;
+                            },
+                            [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+          }
         }
       }
       return;
     }
     case fit_model::accuracy_law: {
-      static constexpr double rates[] = {0.1, 0.2, 0.5, 1, 2, 4, 8, 16, 32};
-      const auto centers = fit_linspace(d.x_min - R, d.x_max + R, 21);
-      for (double rate : rates) {
-        p(1) = rate / R;
-        for (double c : centers) {
-          p(0) = std::exp(fit_ln10 * p(1) * c);
-          best.offer(p, fit_data_cost(model, breaks, d, p, o));
+      if constexpr (N == 2) {
+        static constexpr double rates[] = {0.1, 0.2, 0.5, 1, 2, 4, 8, 16, 32};
+        const auto centers = fit_linspace(d.x_min - R, d.x_max + R, 21);
+        for (double rate : rates) {
+          p(1) = rate / R;
+          for (double c : centers) {
+            p(0) = std::exp(fit_ln10 * p(1) * c);
+            best.offer(p, fit_data_cost(model, breaks, d, p, o));
+          }
         }
       }
       return;
     }
     case fit_model::bnsl: {
-      const auto positions = fit_linspace(d.x_min + R / 8, d.x_max - R / 8, 7);
-      static constexpr double slopes[] = {-8, -2, -0.5, 0.5, 2, 8};
-      static constexpr double smooth[] = {0.03, 0.1, 0.3};
-      const int b = breaks - 1;  // the break searched on the grid; earlier ones come from `previous`
-      if (previous) p = *previous;
-      static constexpr double base_slopes[] = {-2, -0.5, 0, 0.5, 2};
-      const int base_count = previous ? 1 : 5;
-      for (int bi = 0; bi < base_count; ++bi) {
-        if (!previous) p(2) = base_slopes[bi] / R;
-        for (double c : slopes) {
-          p(3 + 3 * b) = c / R;
-          for (double pos : positions) {
-            p(4 + 3 * b) = pos;
-            for (double f : smooth) {
-              p(5 + 3 * b) = f * R;
-              fit_offer_projected(best, d, p, model, breaks, o,
-                              [&](std::size_t i, double& f0, double& f1) {
-                                vec q = p;
-                                q(0) = 0;
-                                q(1) = 1;
-                                f0 = 1.0;
-                                f1 = fit_model_eval(model, breaks, d.x_ref, d.x[i], q, static_cast<vec*>(nullptr));
-                              },
-                              [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+      if constexpr (N >= 6) {
+        const auto positions = fit_linspace(d.x_min + R / 8, d.x_max - R / 8, 7);
+        static constexpr double slopes[] = {-8, -2, -0.5, 0.5, 2, 8};
+        static constexpr double smooth[] = {0.03, 0.1, 0.3};
+        const int b = breaks - 1;  // the break searched on the grid; earlier ones come from `previous`
+        if (b < 0 || 5 + 3 * b >= N) return;
+        if (previous) p = *previous;
+        static constexpr double base_slopes[] = {-2, -0.5, 0, 0.5, 2};
+        const int base_count = previous ? 1 : 5;
+        for (int bi = 0; bi < base_count; ++bi) {
+          if (!previous) p(2) = base_slopes[bi] / R;
+          for (double c : slopes) {
+            p(3 + 3 * b) = c / R;
+            for (double pos : positions) {
+              p(4 + 3 * b) = pos;
+              for (double f : smooth) {
+                p(5 + 3 * b) = f * R;
+                fit_offer_projected(best, d, p, model, breaks, o,
+                                [&](std::size_t i, double& f0, double& f1) {
+                                  vec q = p;
+                                  q(0) = 0;
+                                  q(1) = 1;
+                                  f0 = 1.0;
+                                  f1 = fit_model_eval(model, breaks, d.x_ref, d.x[i], q, static_cast<vec*>(nullptr));
+                                },
+                                [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
+              }
             }
           }
         }
@@ -376,7 +401,8 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::Matrix<double, 
     case fit_model::accuracy_law: break;
   }
   bool outside = false;
-  if (res.model == fit_model::logistic) {
+  if constexpr (N == 4) {
+   if (res.model == fit_model::logistic) {
     if (p(3) < d.x_min || p(3) > d.x_max) {
       flags.emplace_back("midpoint_outside_data");
       outside = true;
@@ -388,10 +414,11 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::Matrix<double, 
       flags.emplace_back("plateaus_outside_data");
       outside = true;
     }
+   }
   }
   if (res.model == fit_model::bnsl) {
-    for (int i = 0; i < res.breaks; ++i) {
-      const double b = p(4 + 3 * i);
+    for (int i = 0; i < res.breaks && 4 + 3 * i < N; ++i) {
+      const double b = res.params(4 + 3 * i);
       if (b < d.x_min || b > d.x_max) {
         flags.push_back("break_outside_data:d" + std::to_string(i + 1));
         outside = true;

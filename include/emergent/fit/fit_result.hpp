@@ -77,7 +77,8 @@ struct [[nodiscard]] fit_result {
   int iterations = 0;                     ///< Levenberg–Marquardt iterations in the final polish
   double condition = 0;                   ///< condition number of the column-scaled JᵀJ
   std::vector<std::string> flags;         ///< "at_bound:NAME", "not_identifiable", "too_few_points",
-                                          ///< "midpoint_outside_data", "break_outside_data:dI", "max_iterations"
+                                          ///< "midpoint_outside_data", "plateaus_outside_data",
+                                          ///< "break_outside_data:dI", "max_iterations", "failed"
 
   /// The model's value at x with the fitted parameters.
   [[nodiscard]] double predict(double x) const {

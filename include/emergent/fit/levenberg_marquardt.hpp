@@ -60,8 +60,8 @@ enum class lm_stop {
 /// Settings of the Levenberg–Marquardt iteration.
 struct lm_options {
   int max_iterations = 200;          ///< maximum number of accepted or rejected steps
-  double ftol = 1e-12;               ///< relative cost reduction test
-  double xtol = 1e-10;               ///< relative step length test
+  double ftol = 1e-10;               ///< relative cost reduction test
+  double xtol = 1e-9;                ///< relative step length test
   double gtol = 1e-10;               ///< cosine test between residuals and Jacobian columns
   robust_loss loss = robust_loss::none;  ///< robust loss applied to the residuals
   double loss_scale = 1.0;           ///< scale s of the robust loss: residuals well below s count as inliers
@@ -149,7 +149,7 @@ template <int N, class Residuals>
   using jac_t = Eigen::Matrix<double, Eigen::Dynamic, N>;
   const auto rows = static_cast<Eigen::Index>(n);
   Eigen::VectorXd r(rows), r_new(rows);
-  jac_t J(rows, N);
+  jac_t J(rows, N), J_new(rows, N);  // trial residuals and Jacobian are computed together, swapped in on success
   lm_outcome<N> out;
   vec p = p0.cwiseMax(lower).cwiseMin(upper);
   out.params = p;
@@ -201,7 +201,7 @@ template <int N, class Residuals>
       out.reason = lm_stop::xtol;
       break;
     }
-    residuals(p_new, r_new, static_cast<jac_t*>(nullptr));
+    residuals(p_new, r_new, &J_new);
     ++out.evaluations;
     const double cost_new =
         r_new.allFinite() ? detail::lm_robust_cost(r_new, options.loss, options.loss_scale) : std::numeric_limits<double>::infinity();
@@ -210,8 +210,8 @@ template <int N, class Residuals>
     if (actual > 0 && std::isfinite(cost_new)) {
       const double rho = predicted > 0 ? actual / predicted : 1.0;
       p = p_new;
-      residuals(p, r, &J);
-      ++out.evaluations;
+      r.swap(r_new);  // pointer swaps: no allocation
+      J.swap(J_new);
       if (!J.allFinite()) {
         out.reason = lm_stop::failed;
         break;

@@ -14,6 +14,7 @@
 /// where the x axis starts and shifting x by a constant leaves every parameter but x0 and d_i unchanged.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -129,6 +130,10 @@ inline double fit_softplus(double z) noexcept {
 /// When `grad` is not null it receives dy/dp (same length as p).
 template <class P, class G>
 double fit_model_eval(fit_model model, int breaks, double x_ref, double x, const P& p, G* grad) {
+  // A fixed-size parameter vector instantiates only the branch of its own size (`if constexpr`), so
+  // that g++ does not warn about the other models' indices in code that cannot run.
+  constexpr int rows = P::RowsAtCompileTime;
+  constexpr bool dynamic = rows == Eigen::Dynamic;
   switch (model) {
     case fit_model::linear:
       if (grad) {
@@ -136,63 +141,75 @@ double fit_model_eval(fit_model model, int breaks, double x_ref, double x, const
         (*grad)(1) = x;
       }
       return p(0) + p(1) * x;
-    case fit_model::power_law: {
-      const double u = x - x_ref;
-      const double t = std::exp(-fit_ln10 * p(2) * u);
-      if (grad) {
-        (*grad)(0) = 1.0;
-        (*grad)(1) = t;
-        (*grad)(2) = -p(1) * t * fit_ln10 * u;
-      }
-      return p(0) + p(1) * t;
-    }
-    case fit_model::logistic: {
-      const double d = x - p(3);
-      const double s = fit_sigmoid(p(2) * d);
-      if (grad) {
-        const double amp = (p(1) - p(0)) * s * (1.0 - s);
-        (*grad)(0) = 1.0 - s;
-        (*grad)(1) = s;
-        (*grad)(2) = amp * d;
-        (*grad)(3) = -amp * p(2);
-      }
-      return p(0) + (p(1) - p(0)) * s;
-    }
-    case fit_model::accuracy_law: {
-      const double t = std::exp(-fit_ln10 * p(1) * x);
-      const double f = std::exp(-p(0) * t);
-      if (grad) {
-        (*grad)(0) = -t * f;
-        (*grad)(1) = p(0) * t * fit_ln10 * x * f;
-      }
-      return f;
-    }
-    case fit_model::bnsl: {
-      const double u = x - x_ref;
-      double log_prod = -fit_ln10 * p(2) * u;  // natural log of the product P without b
-      for (int i = 0; i < breaks; ++i) {
-        const double c = p(3 + 3 * i), d = p(4 + 3 * i), f = p(5 + 3 * i);
-        const double e = fit_ln10 * (x - d) / f;
-        log_prod -= c * f * fit_softplus(e);
-      }
-      const double prod = std::exp(log_prod);
-      if (grad) {
-        const double bp = p(1) * prod;
-        (*grad)(0) = 1.0;
-        (*grad)(1) = prod;
-        (*grad)(2) = -bp * fit_ln10 * u;
-        for (int i = 0; i < breaks; ++i) {
-          const double c = p(3 + 3 * i), d = p(4 + 3 * i), f = p(5 + 3 * i);
-          const double e = fit_ln10 * (x - d) / f;
-          const double L = fit_softplus(e);
-          const double q = fit_sigmoid(e);  // 10^((x-d)/f) / (1 + 10^((x-d)/f))
-          (*grad)(3 + 3 * i) = -bp * f * L;
-          (*grad)(4 + 3 * i) = bp * c * q * fit_ln10;
-          (*grad)(5 + 3 * i) = bp * (-c * L + c * q * e);
+    case fit_model::power_law:
+      if constexpr (dynamic || rows == 3) {
+        const double u = x - x_ref;
+        const double t = std::exp(-fit_ln10 * p(2) * u);
+        if (grad) {
+          (*grad)(0) = 1.0;
+          (*grad)(1) = t;
+          (*grad)(2) = -p(1) * t * fit_ln10 * u;
         }
+        return p(0) + p(1) * t;
+      } else {
+        return 0.0;
       }
-      return p(0) + p(1) * prod;
-    }
+    case fit_model::logistic:
+      if constexpr (dynamic || rows == 4) {
+        const double d = x - p(3);
+        const double s = fit_sigmoid(p(2) * d);
+        if (grad) {
+          const double amp = (p(1) - p(0)) * s * (1.0 - s);
+          (*grad)(0) = 1.0 - s;
+          (*grad)(1) = s;
+          (*grad)(2) = amp * d;
+          (*grad)(3) = -amp * p(2);
+        }
+        return p(0) + (p(1) - p(0)) * s;
+      } else {
+        return 0.0;
+      }
+    case fit_model::accuracy_law:
+      if constexpr (dynamic || rows == 2) {
+        const double t = std::exp(-fit_ln10 * p(1) * x);
+        const double f = std::exp(-p(0) * t);
+        if (grad) {
+          (*grad)(0) = -t * f;
+          (*grad)(1) = p(0) * t * fit_ln10 * x * f;
+        }
+        return f;
+      } else {
+        return 0.0;
+      }
+    case fit_model::bnsl:
+      if constexpr (dynamic || rows >= 6) {
+        const int count = dynamic ? breaks : std::min(breaks, (rows - 3) / 3);
+        const double u = x - x_ref;
+        double log_prod = -fit_ln10 * p(2) * u;  // natural log of the product P without b
+        for (int i = 0; i < count; ++i) {
+          const double c = p(3 + 3 * i), d = p(4 + 3 * i), f = p(5 + 3 * i);
+          log_prod -= c * f * fit_softplus(fit_ln10 * (x - d) / f);
+        }
+        const double prod = std::exp(log_prod);
+        if (grad) {
+          const double bp = p(1) * prod;
+          (*grad)(0) = 1.0;
+          (*grad)(1) = prod;
+          (*grad)(2) = -bp * fit_ln10 * u;
+          for (int i = 0; i < count; ++i) {
+            const double c = p(3 + 3 * i), d = p(4 + 3 * i), f = p(5 + 3 * i);
+            const double e = fit_ln10 * (x - d) / f;
+            const double L = fit_softplus(e);
+            const double q = fit_sigmoid(e);  // 10^((x-d)/f) / (1 + 10^((x-d)/f))
+            (*grad)(3 + 3 * i) = -bp * f * L;
+            (*grad)(4 + 3 * i) = bp * c * q * fit_ln10;
+            (*grad)(5 + 3 * i) = bp * (-c * L + c * q * e);
+          }
+        }
+        return p(0) + p(1) * prod;
+      } else {
+        return 0.0;
+      }
   }
   return 0.0;
 }
