@@ -288,3 +288,67 @@ TEST_CASE("levenshtein: symmetry and the triangle inequality") {
     CHECK(nd <= 1.0);
   }
 }
+
+namespace {
+
+template <class T>
+void check_random_pairs_of(std::mt19937_64& rng, std::uint64_t alphabet, int pairs) {
+  for (int it = 0; it < pairs; ++it) {
+    const auto draw = [&] { return static_cast<T>(rng() % alphabet); };
+    std::vector<T> a(rng() % 150);
+    for (auto& x : a) x = draw();
+    std::vector<T> b;
+    if (it % 2 == 0) {
+      b.resize(rng() % 150);
+      for (auto& x : b) x = draw();
+    } else {
+      b = mutate(a, 0.15, rng, draw);
+    }
+    const std::size_t expected = levenshtein_reference(a, b);
+    CHECK(emergent::levenshtein_distance(a, b) == expected);
+    CHECK(emergent::cached_levenshtein<T>(a).distance(b) == expected);
+    const std::size_t cutoff = rng() % (expected + 3);
+    CHECK(emergent::levenshtein_distance(a, b, cutoff) == clamp_to(expected, cutoff));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("levenshtein: every symbol-mapping path (16-, 32-, 64-bit keys, enums) agrees with the reference") {
+  std::mt19937_64 rng(21);
+  enum class token : std::uint32_t {};
+  check_random_pairs_of<std::int16_t>(rng, 3, 300);        // bucket-hash masks (<= 64) and ids (> 64)
+  check_random_pairs_of<std::int16_t>(rng, 30000, 300);
+  check_random_pairs_of<token>(rng, 40000, 300);           // 4-byte enum: bucket hash, no AVX2 path
+  check_random_pairs_of<char32_t>(rng, 0x10FFFF, 300);     // AVX2 compares where available
+  check_random_pairs_of<std::int64_t>(rng, 5, 300);        // 64-bit keys: open addressing
+  check_random_pairs_of<std::uint64_t>(rng, ~std::uint64_t{0}, 300);
+}
+
+TEST_CASE("levenshtein: a bucket that overflows falls back to open addressing") {
+  enum class tok : std::uint32_t {};  // a 4-byte enum takes the bucket-hash path even with AVX2
+  // Keys that all land in one bucket of the 32-bit table (more than its 8 slots), for the bucket
+  // sizes that patterns of 9..64 and of 100 symbols use.
+  for (const unsigned bits : {6U, 7U}) {
+    std::vector<std::uint32_t> colliding;
+    for (std::uint32_t key = 1; colliding.size() < 40; ++key) {
+      if (emergent::detail::lev_hash(key, bits) == 5) colliding.push_back(key);
+    }
+    std::mt19937_64 rng(bits);
+    for (int it = 0; it < 20; ++it) {
+      const std::size_t len = bits == 6 ? 40 + rng() % 24 : 100;
+      std::vector<std::int32_t> a(len);  // int32: AVX2 compares up to 64 symbols, the bucket table above
+      std::vector<tok> a16(len);
+      for (std::size_t i = 0; i < len; ++i) {
+        a[i] = static_cast<std::int32_t>(colliding[rng() % colliding.size()]);
+        a16[i] = static_cast<tok>(a[i]);
+      }
+      std::vector<std::int32_t> b = a;
+      for (int e = 0; e < 5; ++e) b[rng() % b.size()] = static_cast<std::int32_t>(colliding[rng() % colliding.size()]);
+      std::vector<tok> b16(b.size());
+      for (std::size_t i = 0; i < b.size(); ++i) b16[i] = static_cast<tok>(b[i]);
+      CHECK(emergent::levenshtein_distance(a, b) == levenshtein_reference(a, b));
+      CHECK(emergent::levenshtein_distance(a16, b16) == levenshtein_reference(a16, b16));
+    }
+  }
+}
