@@ -54,7 +54,9 @@ namespace detail {
 struct fit_data {
   std::span<const double> x, y;
   std::vector<double> sw;  // √weight per point (1 when unweighted)
+  std::vector<double> w;   // weight per point
   double x_min = 0, x_max = 0, range = 1, x_ref = 0, y_scale = 1;
+  double sum_w = 0, sum_wy = 0, sum_wyy = 0;  // Σw, Σwy, Σwy² (constant over the grid)
 };
 
 /// A starting point found by the grid and its cost.
@@ -122,19 +124,52 @@ double fit_data_cost(fit_model model, int breaks, const fit_data& d, const P& p,
   return std::isfinite(sum) ? 0.5 * sum : std::numeric_limits<double>::infinity();
 }
 
-/// Offers one variable-projection grid point: basis φ0, φ1 computed by `basis(i, f0, f1)`.
-template <int N, int K, class Basis, class Place>
-void fit_offer_projected(fit_top_k<N, K>& best, const fit_data& d, Eigen::Matrix<double, N, 1> p, fit_model model, int breaks,
-                     const fit_options& o, Basis&& basis, Place&& place) {
-  fit_two_basis acc;
-  for (std::size_t i = 0; i < d.x.size(); ++i) {
-    double f0, f1;
-    basis(i, f0, f1);
-    acc.add(d.sw[i] * d.sw[i], f0, f1, d.y[i]);
+/// Offers one variable-projection grid point with basis (φ0, φ1), φ1 = `f1(i)` and φ0 = 1 − φ1
+/// (`complement`, the logistic) or φ0 = 1 (power law, BNSL). Only Σwφ1, Σwφ1², Σwφ1y depend on the
+/// grid point; the rest of the 2×2 normal equations comes from Σw, Σwy, Σwy² computed once.
+template <int N, int K, class F1, class Place>
+void fit_offer_projected(fit_top_k<N, K>& best, const fit_data& d, Eigen::Matrix<double, N, 1> p, fit_model model,
+                         int breaks, const fit_options& o, bool complement, F1&& f1, Place&& place) {
+  const std::size_t n = d.x.size();
+  double s1a = 0, s2a = 0, ta = 0, s1b = 0, s2b = 0, tb = 0;  // two chains: shorter dependencies
+  std::size_t i = 0;
+  for (; i + 1 < n; i += 2) {
+    const double fa = f1(i), fb = f1(i + 1);
+    const double wa = d.w[i] * fa, wb = d.w[i + 1] * fb;
+    s1a += wa;
+    s2a += wa * fa;
+    ta += wa * d.y[i];
+    s1b += wb;
+    s2b += wb * fb;
+    tb += wb * d.y[i + 1];
   }
-  double c0 = 0, c1 = 0;
-  double cost = acc.solve(c0, c1);
-  if (!std::isfinite(cost)) return;
+  if (i < n) {
+    const double fa = f1(i);
+    const double wa = d.w[i] * fa;
+    s1a += wa;
+    s2a += wa * fa;
+    ta += wa * d.y[i];
+  }
+  const double S1 = s1a + s1b, S2 = s2a + s2b, T = ta + tb;
+  double s00, s01, s11, t0, t1;
+  if (complement) {
+    s00 = d.sum_w - 2 * S1 + S2;
+    s01 = S1 - S2;
+    s11 = S2;
+    t0 = d.sum_wy - T;
+    t1 = T;
+    if (!(s00 > 1e-9 * d.sum_w && s11 > 1e-9 * d.sum_w)) return;  // φ0 or φ1 ≈ 0 on all points
+  } else {
+    s00 = d.sum_w;
+    s01 = S1;
+    s11 = S2;
+    t0 = d.sum_wy;
+    t1 = T;
+  }
+  const double det = s00 * s11 - s01 * s01;
+  if (!(det > 1e-10 * s00 * s11) || !std::isfinite(det)) return;
+  const double c0 = (s11 * t0 - s01 * t1) / det, c1 = (s00 * t1 - s01 * t0) / det;
+  double cost = std::max(0.0, d.sum_wyy - c0 * t0 - c1 * t1);
   place(p, c0, c1);
   cost = o.loss == robust_loss::none ? 0.5 * cost : fit_data_cost(model, breaks, d, p, o);
   best.offer(p, cost);
@@ -214,11 +249,8 @@ void fit_grid_search(fit_model model, int breaks, const fit_data& d, const fit_o
         for (double sign : {1.0, -1.0}) {
           for (double rate : rates) {
             p(2) = sign * rate / R;
-            fit_offer_projected(best, d, p, model, breaks, o,
-                            [&](std::size_t i, double& f0, double& f1) {
-                              f0 = 1.0;
-                              f1 = std::exp(-fit_ln10 * p(2) * (d.x[i] - d.x_ref));
-                            },
+            fit_offer_projected(best, d, p, model, breaks, o, false,
+                            [&](std::size_t i) { return std::exp(-fit_ln10 * p(2) * (d.x[i] - d.x_ref)); },
                             [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
           }
         }
@@ -239,11 +271,8 @@ void fit_grid_search(fit_model model, int breaks, const fit_data& d, const fit_o
           for (double c : centers) {
             p(3) = c;
             const double ec = std::exp(p(2) * (c - d.x_ref));
-            fit_offer_projected(best, d, p, model, breaks, o,
-                            [&](std::size_t i, double& f0, double& f1) {
-                              f1 = 1.0 / (1.0 + ex[i] * ec);
-                              f0 = 1.0 - f1;
-                            },
+            fit_offer_projected(best, d, p, model, breaks, o, true,
+                            [&](std::size_t i) { return 1.0 / (1.0 + ex[i] * ec); },
                             [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
           }
         }
@@ -282,13 +311,12 @@ void fit_grid_search(fit_model model, int breaks, const fit_data& d, const fit_o
               p(4 + 3 * b) = pos;
               for (double f : smooth) {
                 p(5 + 3 * b) = f * R;
-                fit_offer_projected(best, d, p, model, breaks, o,
-                                [&](std::size_t i, double& f0, double& f1) {
-                                  vec q = p;
-                                  q(0) = 0;
-                                  q(1) = 1;
-                                  f0 = 1.0;
-                                  f1 = fit_model_eval(model, breaks, d.x_ref, d.x[i], q, static_cast<vec*>(nullptr));
+                vec q = p;
+                q(0) = 0;
+                q(1) = 1;
+                fit_offer_projected(best, d, p, model, breaks, o, false,
+                                [&](std::size_t i) {
+                                  return fit_model_eval(model, breaks, d.x_ref, d.x[i], q, static_cast<vec*>(nullptr));
                                 },
                                 [](vec& q, double c0, double c1) { q(0) = c0; q(1) = c1; });
               }
@@ -528,6 +556,7 @@ inline fit_data fit_prepare(std::span<const double> x, std::span<const double> y
   d.x = x;
   d.y = y;
   d.sw.assign(x.size(), 1.0);
+  d.w.assign(x.size(), 1.0);
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (!std::isfinite(x[i])) throw input_error(describe_at(fn, "x", i, "not finite"));
     if (!std::isfinite(y[i])) throw input_error(describe_at(fn, "y", i, "not finite"));
@@ -536,7 +565,11 @@ inline fit_data fit_prepare(std::span<const double> x, std::span<const double> y
         throw input_error(describe_at(fn, "weights", i, std::to_string(weights[i]) + " is not positive and finite"));
       }
       d.sw[i] = std::sqrt(weights[i]);
+      d.w[i] = weights[i];
     }
+    d.sum_w += d.w[i];
+    d.sum_wy += d.w[i] * y[i];
+    d.sum_wyy += d.w[i] * y[i] * y[i];
   }
   const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
   d.x_min = *mn;
