@@ -683,11 +683,76 @@ template <int W, class P, class L>
   }
 }
 
+/// Acceptance bound of the single-precision normalisation check for rows of 4 log-probabilities
+/// (`row_sums_4_accepted`): a row whose float sum s = (e0 + e1) + (e2 + e3) of e_j = exp_float(float(lp_j))
+/// satisfies |s - 1| <= this bound certainly satisfies the double-precision check
+/// |exp(LSE(lp)) - 1| <= `probability_sum_tolerance` (1e-6). Error bound e, for the true sum S = Σ p_j,
+/// p_j = exp(min(lp_j, 0)) <= 1:
+///  - exp_float: relative <= 2^-22 per term, so <= 2^-22 S in total;
+///  - the conversion lp -> float: relative <= 2^-24 |lp_j|, so exp(lp_j) moves by <= p_j |ln p_j| 2^-24
+///    (1 + 2^-20) per term and Σ_j p_j |ln p_j| <= 4/e (p |ln p| <= 1/e): <= 1.4716 × 2^-24;
+///    lp_j < -87 (and -inf) give exp(-87) < 1.7e-38 for a true value in [0, 1.7e-38];
+///  - the sum: each term passes through two float additions, <= 2^-23 s (1 + 2^-22);
+/// hence |s - S| <= (2^-22 + 2^-23)(1 + 2^-20) S + 1.4716 × 2^-24 + 7e-38, and |s - 1| <= A implies
+/// |S - 1| <= (A + 3.577e-7 + 8.78e-8) / (1 - 3.6e-7) < 9.5e-7 < 1e-6 for A = 5e-7 (the remaining
+/// 5e-8 also covers the rounding of the double check itself, ~1e-15). A row that fails the bound does
+/// not by itself mean an error: its block is rescanned with the exact double check
+/// (`locate_log_prob_rows`), which throws for the first row that really fails, so the accepted and
+/// rejected inputs are exactly those of the double check.
+inline constexpr float float_row_sum_accept = 5e-7f;
+static_assert((5e-7 + (0x1p-22 + 0x1p-23) * (1.0 + 0x1p-20) * (1.0 + 1e-6) + 1.4716 * 0x1p-24 + 7e-38) /
+                      (1.0 - 3.6e-7) <
+                  0.96 * probability_sum_tolerance,
+              "the single-precision acceptance bound must leave the double check's tolerance untouched");
+
+/// True when each of the `rows` rows of 4 log-probabilities at `lp` passes the single-precision check
+/// |s - 1| <= `float_row_sum_accept` (false: some row must be rechecked exactly). NaN fails.
+/// 2W rows per step (4 vectors of 2W floats), the remainder with the double-precision std::exp.
+template <int W, class P>
+[[gnu::always_inline]] inline bool row_sums_4_accepted(const P* lp, std::size_t rows) {
+  namespace s = simd;
+  using F = typename s::vf<W>::f;
+  using I = typename s::vf<W>::i;
+  constexpr std::size_t step = 2 * W;  // rows per step
+  F one{}, accept{};
+  s::splat_float<W>(one, 1.0f);
+  s::splat_float<W>(accept, float_row_sum_accept);
+  I ok{};
+  for (int l = 0; l < 2 * W; ++l) ok[l] = -1;
+  std::size_t r = 0;
+  for (; r + step <= rows; r += step) {
+    const P* const x = lp + r * 4;
+    F a{}, b{}, c{}, d{}, sums{};
+    s::load_float<W>(a, x);
+    s::load_float<W>(b, x + 2 * W);
+    s::load_float<W>(c, x + 4 * W);
+    s::load_float<W>(d, x + 6 * W);
+    s::exp_float<W>(a);
+    s::exp_float<W>(b);
+    s::exp_float<W>(c);
+    s::exp_float<W>(d);
+    s::row_sums_4<W>(sums, a, b, c, d);
+    sums -= one;
+    const F neg = -sums;
+    ok &= (sums <= accept) & (neg <= accept);
+  }
+  std::int32_t all = -1;
+  for (int l = 0; l < 2 * W; ++l) all &= ok[l];
+  bool accepted = all == -1;
+  for (; r < rows; ++r) {
+    double sum = 0.0;
+    for (std::size_t j = 0; j < 4; ++j) sum += std::exp(std::min(static_cast<double>(lp[r * 4 + j]), 0.0));
+    accepted = accepted && std::fabs(sum - 1.0) <= 0.8 * probability_sum_tolerance;
+  }
+  return accepted;
+}
+
 /// K-specialised cross-entropy from log-probabilities (K a multiple of W): W rows at a time; the
 /// label's log-probability is selected by comparing lane indices with the label, the normalisation
 /// check sums exp() (`exp_check`, relative error < 1.3e-7) over each row via a transpose-and-add,
 /// against 0.8 x `probability_sum_tolerance` so that the approximation can only raise false alarms,
-/// which the exact rescan then clears.
+/// which the exact rescan then clears. For K = 4 the check is `row_sums_4_accepted` (single precision,
+/// twice the lanes, proven acceptance bound) run over the block after the gather pass.
 template <int W, std::size_t K, class P, class L>
 [[gnu::always_inline]] inline void cross_entropy_rows_body(const P* lp, const L* labels, std::size_t rows,
                                                            std::size_t row_offset, const log_loss_options& options,
@@ -730,9 +795,13 @@ template <int W, std::size_t K, class P, class L>
           s::load<W>(xv, x + v * W);
           good &= xv <= hi;
           s::clamp_above<W>(xv, zero);
-          e = xv;
-          s::exp_check<W>(e);
-          rs += e;
+          if constexpr (K == 4) {  // K = 4: the single-precision check below
+            (void)e;
+          } else {
+            e = xv;
+            s::exp_check<W>(e);
+            rs += e;
+          }
           if (clip) {
             s::clamp_below<W>(xv, clip_lo);
             s::clamp_above<W>(xv, clip_hi);
@@ -750,12 +819,18 @@ template <int W, std::size_t K, class P, class L>
         }
         row_sum[q] = rs;
       }
-      D sums{};
-      s::transpose_sum<W>(sums, row_sum);
-      sums -= one;
-      s::abs<W>(sums);
-      good &= sums <= sum_tol;
+      if constexpr (K != 4) {
+        D sums{};
+        s::transpose_sum<W>(sums, row_sum);
+        sums -= one;
+        s::abs<W>(sums);
+        good &= sums <= sum_tol;
+      } else {
+        (void)row_sum;
+      }
     }
+    bool float_check_failed = false;
+    if constexpr (K == 4) float_check_failed = !row_sums_4_accepted<W>(lp + row_begin * K, r - row_begin);
     double tail = 0.0;
     bool bad = false;
     for (; r < row_end; ++r) {
@@ -773,7 +848,7 @@ template <int W, std::size_t K, class P, class L>
       tail += target;
     }
     const double block = s::hsum<W>(acc + acc_odd) + tail;
-    if (bad || bad_labels != 0 || s::any<W>(~good) || (forbid_infinite && std::isinf(block))) {
+    if (bad || float_check_failed || bad_labels != 0 || s::any<W>(~good) || (forbid_infinite && std::isinf(block))) {
       locate_log_prob_rows(lp, labels, K, row_begin, row_end, row_offset, options);
     }
     total.add(-block);

@@ -354,6 +354,144 @@ EMERGENT_PROB_INLINE void exp_check(typename v<W>::d& x) {
   x = p * scale;
 }
 
+/// Vector types for 2W floats (twice the lanes of v<W>): the single-precision normalisation check.
+template <int W>
+struct vf;
+template <>
+struct vf<2> {
+  typedef float f __attribute__((vector_size(16)));
+  typedef float half __attribute__((vector_size(8)));
+  typedef std::int32_t i __attribute__((vector_size(16)));
+};
+template <>
+struct vf<4> {
+  typedef float f __attribute__((vector_size(32)));
+  typedef float half __attribute__((vector_size(16)));
+  typedef std::int32_t i __attribute__((vector_size(32)));
+};
+
+/// out = x in every float lane.
+template <int W>
+EMERGENT_PROB_INLINE void splat_float(typename vf<W>::f& out, float x) {
+  for (int l = 0; l < 2 * W; ++l) out[l] = x;
+}
+
+/// out = 2W consecutive values converted to float (doubles: rounded to nearest, relative error
+/// <= 2^-24 in the normal range, absolute <= 2^-150 below it; floats: exact).
+template <int W, class T>
+EMERGENT_PROB_INLINE void load_float(typename vf<W>::f& out, const T* p) {
+  if constexpr (std::is_same_v<T, float>) {
+    std::memcpy(&out, p, sizeof out);
+  } else if constexpr (std::is_same_v<T, double>) {
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+    typename v<W>::d a{}, b{};
+    std::memcpy(&a, p, sizeof a);
+    std::memcpy(&b, p + W, sizeof b);
+    const auto fa = __builtin_convertvector(a, typename vf<W>::half);
+    const auto fb = __builtin_convertvector(b, typename vf<W>::half);
+    if constexpr (W == 2) {
+      out = __builtin_shufflevector(fa, fb, 0, 1, 2, 3);
+    } else {
+      out = __builtin_shufflevector(fa, fb, 0, 1, 2, 3, 4, 5, 6, 7);
+    }
+#else
+    for (int l = 0; l < 2 * W; ++l) out[l] = static_cast<float>(p[l]);
+#endif
+  } else {
+    for (int l = 0; l < 2 * W; ++l) out[l] = static_cast<float>(static_cast<double>(p[l]));
+  }
+}
+
+/// Lower clamp of `exp_float`: exp(-87) ~ 1.65e-38 is still a normal float.
+inline constexpr float exp_float_floor = -87.0f;
+
+/// x = exp(min(max(x, -87), 0)) in single precision, lane-wise, for the normalisation check only.
+/// Cody-Waite reduction x = k ln2 + r with ln2 = 0.693359375 (9 bits: k ln2_hi and x - k ln2_hi are
+/// exact for |k| <= 126) - 2.12194440e-4, |r| <= ~0.35; the degree-7 Taylor polynomial of exp(r)
+/// (truncation error < 6e-9 relative) by Horner's rule; 2^k by building the exponent (normal for
+/// k >= -126). Error: relative <= 2^-22 on [-87, 0] (the analysis gives ~2.7 units of 2^-24: the
+/// reduction ~0.4, the last two Horner steps ~2.2; tests/metrics/test_prob_simd_float.cpp measures the
+/// maximum over a dense sample and requires <= 2^-23). Lanes below -87 (including -inf) give
+/// exp(-87), an absolute error below 1.7e-38; NaN lanes give an unspecified value.
+template <int W>
+EMERGENT_PROB_INLINE void exp_float(typename vf<W>::f& x) {
+  using F = typename vf<W>::f;
+  using I = typename vf<W>::i;
+  F lo{}, zero{}, shift{}, log2e{}, ln2_hi{}, ln2_lo{};
+  splat_float<W>(lo, exp_float_floor);
+  splat_float<W>(zero, 0.0f);
+  {
+    I xi{}, bound{};
+    std::memcpy(&xi, &x, sizeof xi);
+    std::memcpy(&bound, &lo, sizeof bound);
+    I m = x < lo;
+    xi = (bound & m) | (xi & ~m);
+    std::memcpy(&x, &xi, sizeof x);
+    m = x > zero;
+    xi &= ~m;  // +0.0 where x > 0
+    std::memcpy(&x, &xi, sizeof x);
+  }
+  splat_float<W>(shift, 12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  splat_float<W>(log2e, 1.44269504088896341f);
+  splat_float<W>(ln2_hi, 0.693359375f);
+  splat_float<W>(ln2_lo, -2.12194440e-4f);
+  const F t = x * log2e + shift;
+  const F kd = t - shift;
+  I k{}, shift_bits{};
+  std::memcpy(&k, &t, sizeof k);
+  std::memcpy(&shift_bits, &shift, sizeof shift_bits);
+  k = (k - shift_bits + 127) << 23;
+  const F r = (x - kd * ln2_hi) - kd * ln2_lo;
+  F p{}, c{};
+  splat_float<W>(p, 1.0f / 5040.0f);
+  splat_float<W>(c, 1.0f / 720.0f);
+  p = p * r + c;
+  splat_float<W>(c, 1.0f / 120.0f);
+  p = p * r + c;
+  splat_float<W>(c, 1.0f / 24.0f);
+  p = p * r + c;
+  splat_float<W>(c, 1.0f / 6.0f);
+  p = p * r + c;
+  splat_float<W>(c, 0.5f);
+  p = p * r + c;
+  splat_float<W>(c, 1.0f);
+  p = p * r + c;
+  p = p * r + c;
+  F scale{};
+  std::memcpy(&scale, &k, sizeof scale);
+  x = p * scale;
+}
+
+/// The row sums of 2W consecutive rows of 4 floats held in four vectors (rows 0..W/2-1 in a, ...):
+/// out[l] = (x0 + x1) + (x2 + x3) of one row per lane (the lane order is a permutation of the rows;
+/// callers only test whether every lane passes). Two float roundings per term.
+template <int W>
+EMERGENT_PROB_INLINE void row_sums_4(typename vf<W>::f& out, const typename vf<W>::f& a, const typename vf<W>::f& b,
+                                     const typename vf<W>::f& c, const typename vf<W>::f& d) {
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+  if constexpr (W == 2) {
+    const auto t0 = __builtin_shufflevector(a, b, 0, 4, 2, 6) + __builtin_shufflevector(a, b, 1, 5, 3, 7);
+    const auto t1 = __builtin_shufflevector(c, d, 0, 4, 2, 6) + __builtin_shufflevector(c, d, 1, 5, 3, 7);
+    out = __builtin_shufflevector(t0, t1, 0, 1, 4, 5) + __builtin_shufflevector(t0, t1, 2, 3, 6, 7);
+  } else {
+    const auto t0 = __builtin_shufflevector(a, b, 0, 8, 2, 10, 4, 12, 6, 14) +
+                    __builtin_shufflevector(a, b, 1, 9, 3, 11, 5, 13, 7, 15);
+    const auto t1 = __builtin_shufflevector(c, d, 0, 8, 2, 10, 4, 12, 6, 14) +
+                    __builtin_shufflevector(c, d, 1, 9, 3, 11, 5, 13, 7, 15);
+    out = __builtin_shufflevector(t0, t1, 0, 1, 8, 9, 4, 5, 12, 13) +
+          __builtin_shufflevector(t0, t1, 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+#else
+  const typename vf<W>::f* rows[4] = {&a, &b, &c, &d};
+  for (int l = 0; l < 2 * W; ++l) {
+    const int row = l;  // row `row` lives in vector row / (W / 2), lanes 4 * (row % (W / 2)) ...
+    const auto& vec = *rows[row / (W / 2)];
+    const int base = 4 * (row % (W / 2));
+    out[l] = (vec[base] + vec[base + 1]) + (vec[base + 2] + vec[base + 3]);
+  }
+#endif
+}
+
 #undef EMERGENT_PROB_INLINE
 
 }  // namespace emergent::detail::prob::simd
