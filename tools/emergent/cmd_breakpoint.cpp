@@ -38,7 +38,7 @@ void run_breakpoint(const breakpoint_args& a) {
     }
     options.breaks = static_cast<std::size_t>(a.breaks[0] - '0');
   }
-  const auto table = cli::analysis_table::read(a.file);
+  const auto table = cli::csv_table::read(a.file);
   const cli::xy_columns d = cli::read_xy(table, a.x_col, a.y_col, a.x_log10);
   if (d.x.size() < 5) {
     throw parse_error(a.file, d.lines.empty() ? 1 : d.lines.back(), d.y_name,

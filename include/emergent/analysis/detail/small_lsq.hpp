@@ -199,7 +199,10 @@ inline double sorted_quantile(const double* sorted, std::size_t n, double p) {
   const double h = (static_cast<double>(n) - 1.0) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = lo + 1 < n ? lo + 1 : lo;
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+  const double frac = h - static_cast<double>(lo);
+  if (sorted[hi] == sorted[lo] || frac == 0.0) return sorted[lo];
+  if (!std::isfinite(sorted[lo]) || !std::isfinite(sorted[hi])) return frac < 0.5 ? sorted[lo] : sorted[hi];
+  return sorted[lo] + frac * (sorted[hi] - sorted[lo]);
 }
 
 }  // namespace emergent::detail

@@ -1,4 +1,4 @@
-# `emergent breakpoint`: JSON keys and values, and the
+# `emergent breakpoint`, `emergent sharpness` and `emergent mirage`: JSON keys and values, and the
 # error rules of `emergent fit` (file:line: column: message, exit 3 for bad files, 2 for bad values).
 file(MAKE_DIRECTORY "${WORK_DIR}")
 set(curve "x,y\n")
@@ -62,6 +62,26 @@ if(NOT table MATCHES "breakpoint +estimate +std_error" OR NOT table MATCHES "dav
   message(FATAL_ERROR "table output: ${table}")
 endif()
 
+# --- sharpness --json
+run_ok(sj sharpness --json "${WORK_DIR}/curve.csv")
+foreach(key breakthroughness linearity logistic_k rise_width_decades steepest_slope_per_decade)
+  string(JSON v ERROR_VARIABLE e GET "${sj}" ${key})
+  if(e)
+    message(FATAL_ERROR "sharpness --json lacks '${key}': ${sj}")
+  endif()
+endforeach()
+
+# --- mirage on the synthetic per-example fixture: exact match over 5-token answers, smooth per-token accuracy
+run_ok(mj mirage --json --replicates 50 --hard exact_match --soft per_token "${SOURCE_DIR}/tests/data/mirage_examples.csv")
+string(JSON verdict GET "${mj}" verdict)
+if(NOT verdict STREQUAL "sharp_under_hard_only")
+  message(FATAL_ERROR "mirage verdict ${verdict}: ${mj}")
+endif()
+string(JSON p GET "${mj}" probability sharp_under_hard_only)
+if(p LESS 0.5)
+  message(FATAL_ERROR "probability of the verdict ${p}")
+endif()
+
 # --- errors: file:line: column: message with exit 3; bad values exit 2
 function(expect_error name content code pattern)
   file(WRITE "${WORK_DIR}/${name}.csv" "${content}")
@@ -80,3 +100,7 @@ expect_error(bp_too_few "x,y\n1,0.1\n2,0.2\n3,0.3\n4,0.5\n" 3 "bp_too_few.csv:5:
 expect_error(bp_log_zero "x,y\n0,0.1\n2,0.2\n3,0.3\n4,0.5\n5,0.6\n6,0.6\n" 3 "bp_log_zero.csv:2: x: 0 is not positive" breakpoint --x-log10)
 expect_error(bp_bad_breaks "${curve}" 2 "breakpoint: --breaks: 'four' is not 1, 2, 3 or auto" breakpoint --breaks four)
 expect_error(bp_too_few_for_3 "x,y\n1,0.1\n2,0.2\n3,0.3\n4,0.5\n5,0.6\n6,0.6\n" 2 "fit_segmented: x: 6 distinct values" breakpoint --breaks 3)
+expect_error(sh_repeat "x,y\n1,0.1\n2,0.2\n2,0.3\n4,0.5\n" 3 "sh_repeat.csv:4: x: 2 repeats an x value" sharpness)
+expect_error(sh_interval "x,y,lo,hi\n1,0.1,0,0.2\n2,0.2,0.25,0.3\n3,0.3,0.2,0.4\n" 3 "sh_interval.csv:3: lo: the interval" sharpness --lower lo --upper hi)
+expect_error(mi_x_changes "model,x,h,s\na,1,0,0.5\na,2,1,0.6\n" 3 "mi_x_changes.csv:3: x: model 'a' has x 2 here but 1" mirage --hard h --soft s)
+expect_error(mi_no_column "model,x,h,s\na,1,0,0.5\n" 3 "mi_no_column.csv:1: em: no such column" mirage --hard em --soft s)

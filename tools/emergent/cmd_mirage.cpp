@@ -1,0 +1,146 @@
+// `emergent mirage`: reads per-example scores (one row per example: a model column, an x column and
+// one column per metric), builds the hard and soft curves from the same predictions and prints the
+// mirage verdict with the bootstrap probability of each verdict (see docs/analysis.md).
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <emergent/analysis/mirage.hpp>
+
+#include "analysis_cli.hpp"
+#include "command.hpp"
+
+namespace {
+
+struct mirage_args {
+  std::string file, model_col = "model", x_col = "x", hard_col, soft_col;
+  bool x_log10 = false;
+  bool json = false;
+  std::size_t replicates = 200;
+  std::uint64_t seed = 1;
+};
+
+void run_mirage(const mirage_args& a) {
+  using namespace emergent;
+  const auto table = cli::csv_table::read(a.file);
+  const std::size_t cm = table.column(a.model_col), cx = table.column(a.x_col);
+  const std::size_t ch = table.column(a.hard_col), cs = table.column(a.soft_col);
+  std::vector<double> xs = table.numbers(cx);
+  const std::vector<double> hs = table.numbers(ch), ss = table.numbers(cs);
+  std::map<std::string, std::size_t> index;
+  std::vector<std::string> names;
+  std::vector<double> x;
+  std::vector<std::vector<double>> hard, soft;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    double xv = xs[r];
+    if (a.x_log10) {
+      if (!(xv > 0)) {
+        throw parse_error(a.file, table.lines[r], table.header[cx],
+                          cli::short_number(xv) + " is not positive, so --x-log10 cannot take its logarithm");
+      }
+      xv = std::log10(xv);
+    }
+    const std::string& name = table.rows[r][cm];
+    auto it = index.find(name);
+    if (it == index.end()) {
+      it = index.emplace(name, names.size()).first;
+      names.push_back(name);
+      x.push_back(xv);
+      hard.emplace_back();
+      soft.emplace_back();
+    } else if (x[it->second] != xv) {
+      throw parse_error(a.file, table.lines[r], table.header[cx],
+                        "model '" + name + "' has x " + cli::short_number(xv) + " here but " +
+                            cli::short_number(x[it->second]) + " on an earlier row");
+    }
+    hard[it->second].push_back(hs[r]);
+    soft[it->second].push_back(ss[r]);
+  }
+  if (names.size() < 3) {
+    throw parse_error(a.file, table.lines.empty() ? 1 : table.lines.back(), table.header[cm],
+                      std::to_string(names.size()) + " models are too few (need at least 3)");
+  }
+  mirage_options o;
+  o.replicates = a.replicates;
+  o.seed = a.seed;
+  const mirage_result r = mirage_analysis(x, hard, soft, o);
+  std::vector<std::string> sorted_names(names.size());
+  {
+    // models in increasing x, as the result
+    std::vector<std::size_t> order(names.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t p, std::size_t q) { return x[p] < x[q]; });
+    for (std::size_t i = 0; i < order.size(); ++i) sorted_names[i] = names[order[i]];
+  }
+  const auto curve_json = [&](const mirage_curve& c) {
+    nlohmann::ordered_json o2;
+    o2["sharp"] = c.sharp;
+    o2["accelerates"] = c.accelerates;
+    o2["jumps"] = c.jumps;
+    o2["davies_p"] = cli::json_number(c.davies_p);
+    o2["score_p"] = cli::json_number(c.score_p);
+    o2["breakpoint"] = cli::json_number(c.breakpoint);
+    o2["slopes"] = {cli::json_number(c.slope_before), cli::json_number(c.slope_after)};
+    o2["breakthroughness"] = cli::json_number(c.measures.breakthroughness);
+    o2["linearity"] = cli::json_number(c.measures.linearity);
+    o2["logistic_k"] = cli::json_number(c.measures.logistic_k);
+    o2["rise_width_decades"] = cli::json_number(c.measures.rise_width_decades);
+    std::vector<nlohmann::ordered_json> ys;
+    for (double v : c.y) ys.push_back(cli::json_number(v));
+    o2["y"] = ys;
+    return o2;
+  };
+  if (a.json) {
+    nlohmann::ordered_json out;
+    out["file"] = a.file;
+    out["hard"] = a.hard_col;
+    out["soft"] = a.soft_col;
+    out["verdict"] = std::string(to_string(r.verdict));
+    out["observed_verdict"] = std::string(to_string(r.observed_verdict));
+    nlohmann::ordered_json prob;
+    for (std::size_t v = 0; v < r.probability.size(); ++v) {
+      prob[std::string(to_string(static_cast<mirage_verdict>(v)))] = r.probability[v];
+    }
+    out["probability"] = prob;
+    out["models"] = sorted_names;
+    out["x"] = r.x;
+    out["min_examples"] = r.min_examples;
+    out["hard_curve"] = curve_json(r.hard);
+    out["soft_curve"] = curve_json(r.soft);
+    out["reasons"] = r.reasons;
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << "verdict: " << to_string(r.verdict) << '\n';
+  std::cout << "bootstrap probability:";
+  for (std::size_t v = 0; v < r.probability.size(); ++v) {
+    std::cout << ' ' << to_string(static_cast<mirage_verdict>(v)) << '=' << cli::short_number(r.probability[v]);
+  }
+  std::cout << "\n\n";
+  std::printf("%-20s %10s %12s %12s\n", "model", "x", a.hard_col.c_str(), a.soft_col.c_str());
+  for (std::size_t i = 0; i < r.x.size(); ++i) {
+    std::printf("%-20s %10s %12s %12s\n", sorted_names[i].c_str(), cli::short_number(r.x[i]).c_str(),
+                cli::short_number(r.hard.y[i]).c_str(), cli::short_number(r.soft.y[i]).c_str());
+  }
+  std::cout << '\n';
+  for (const auto& reason : r.reasons) std::cout << reason << '\n';
+}
+
+const emergent::cli::register_command registration{"mirage", [](CLI::App& app) {
+  auto args = std::make_shared<mirage_args>();
+  auto* cmd = app.add_subcommand("mirage", "is the jump genuine or induced by the metric? (per-example scores)");
+  cmd->add_option("--model", args->model_col, "model column (default: model)");
+  cmd->add_option("--x", args->x_col, "x column, log10 compute unless --x-log10 (default: x)");
+  cmd->add_option("--hard", args->hard_col, "column of the hard metric (e.g. exact match)")->required();
+  cmd->add_option("--soft", args->soft_col, "column of the soft metric of the same predictions")->required();
+  cmd->add_option("--replicates", args->replicates, "bootstrap replicates (default 200)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed", args->seed, "seed of the bootstrap (default 1)");
+  cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column");
+  cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
+  cmd->add_option("file", args->file, "CSV file: one row per example")->required();
+  cmd->callback([args] { run_mirage(*args); });
+}};
+
+}  // namespace
