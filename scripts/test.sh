@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README gives it and as CI runs it (.ci/run calls exactly this):
 # installs missing Debian packages (as root), then builds and tests with g++-12 (debug, with the
-# consumer projects, examples, CLI tests and the docs check), clang++-14 (debug, benchmarks compiled),
+# consumer projects, examples, CLI tests and the docs check), clang++-14 (debug: library tests and the program),
 # g++-12 under AddressSanitizer + UndefinedBehaviorSanitizer, and runs the libFuzzer targets briefly.
 # Usage: scripts/test.sh [preset ...]    (default: gcc-debug clang-debug asan fuzz)
 set -uo pipefail
