@@ -39,8 +39,8 @@ inline xy_columns read_xy(const csv_table& table, const std::string& x_col, cons
   if (table.header.size() < 2 && (x_col.empty() || y_col.empty())) {
     throw parse_error(table.file, 1, "", "need at least two columns (x and y)");
   }
-  const std::size_t cx = x_col.empty() ? 0 : table.column(x_col);
-  const std::size_t cy = y_col.empty() ? 1 : table.column(y_col);
+  const std::size_t cx = x_col.empty() ? 0 : table.column_or_position(x_col);
+  const std::size_t cy = y_col.empty() ? 1 : table.column_or_position(y_col);
   xy_columns out;
   out.x = table.numbers(cx);
   out.y = table.numbers(cy);

@@ -55,8 +55,8 @@ void run_fit(const fit_args& a) {
   if (table.header.size() < 2 && (a.x_col.empty() || a.y_col.empty())) {
     throw parse_error(a.file, 1, "", "need at least two columns (x and y)");
   }
-  const std::size_t cx = a.x_col.empty() ? 0 : table.column(a.x_col);
-  const std::size_t cy = a.y_col.empty() ? 1 : table.column(a.y_col);
+  const std::size_t cx = a.x_col.empty() ? 0 : table.column_or_position(a.x_col);
+  const std::size_t cy = a.y_col.empty() ? 1 : table.column_or_position(a.y_col);
   std::vector<double> x = table.numbers(cx);
   const std::vector<double> y = table.numbers(cy);
   if (a.x_log10) {
@@ -70,7 +70,7 @@ void run_fit(const fit_args& a) {
   }
   std::vector<double> w;
   if (!a.weights_col.empty()) {
-    const std::size_t cw = table.column(a.weights_col);
+    const std::size_t cw = table.column_or_position(a.weights_col);
     w = table.numbers(cw);
     for (std::size_t i = 0; i < w.size(); ++i) {
       if (!(w[i] > 0)) throw parse_error(a.file, table.lines[i], table.header[cw], fixed(w[i]) + " is not a positive weight");

@@ -25,8 +25,8 @@ struct mirage_args {
 void run_mirage(const mirage_args& a) {
   using namespace emergent;
   const auto table = cli::csv_table::read(a.file);
-  const std::size_t cm = table.column(a.model_col), cx = table.column(a.x_col);
-  const std::size_t ch = table.column(a.hard_col), cs = table.column(a.soft_col);
+  const std::size_t cm = table.column_or_position(a.model_col), cx = table.column_or_position(a.x_col);
+  const std::size_t ch = table.column_or_position(a.hard_col), cs = table.column_or_position(a.soft_col);
   std::vector<double> xs = table.numbers(cx);
   const std::vector<double> hs = table.numbers(ch), ss = table.numbers(cs);
   std::map<std::string, std::size_t> index;

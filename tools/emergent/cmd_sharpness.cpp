@@ -34,7 +34,7 @@ void run_sharpness(const sharpness_args& a) {
   }
   std::vector<double> se;
   if (!a.lower_col.empty()) {
-    const std::size_t cl = table.column(a.lower_col), cu = table.column(a.upper_col);
+    const std::size_t cl = table.column_or_position(a.lower_col), cu = table.column_or_position(a.upper_col);
     const std::vector<double> lo = table.numbers(cl), hi = table.numbers(cu);
     for (std::size_t i = 0; i < lo.size(); ++i) {
       if (!(lo[i] <= d.y[i] && d.y[i] <= hi[i])) {

@@ -21,6 +21,9 @@ expect_error(too_few "x,y\n1,0.1\n2,0.2\n3,0.35\n" "--model;logistic" "too_few.c
 expect_error(ragged "x,y\n1,0.1\n2\n" "--model;linear" "ragged.csv:3: row has 1 cells but the header has 2")
 expect_error(log_of_zero "x,y\n0,0.1\n2,0.2\n3,0.35\n" "--model;linear;--x-log10" "log_of_zero.csv:2: x: 0 is not positive")
 expect_error(no_file "" "--model;linear" "no_file.csv:0: no header row")
+expect_error(unterminated "x,y\n1,0.1\n2,\"0.2\n3,0.35\n" "--model;linear" "unterminated.csv:3: y: unterminated quoted cell")
+# RFC 4180: a quoted cell may span lines; the row after it keeps its own line number
+expect_error(multiline "x,\"y\nvalue\"\n1,0.1\n2,zz\n" "--model;linear" "multiline.csv:4: y\nvalue: 'zz' is not a number")
 
 # A missing file is also a parse error naming the file.
 execute_process(COMMAND "${EMERGENT}" fit --model linear "${WORK_DIR}/does_not_exist.csv"

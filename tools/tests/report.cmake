@@ -80,6 +80,8 @@ run_fails(2 "unknown key 'colour'" report --spec "${WORK_DIR}/bad_spec.json" -o 
 file(WRITE "${WORK_DIR}/bad.csv" "model,family,params,acc\nm1,f,1e9,0.5\nm2,f,2e9,1.5\n")
 run_fails(3 "bad.csv:3: acc: " report "${WORK_DIR}/bad.csv" --hard acc --n 100 --x params -o "${WORK_DIR}/e6")
 run_fails(2 "no rows left" report "${WORK_DIR}/bad.csv" --hard acc --x params --where family=g -o "${WORK_DIR}/e7")
+file(WRITE "${WORK_DIR}/ragged.csv" "model,params,acc\nm1,1e9\n")
+run_fails(3 "ragged.csv:2: row has 2 cells but the header has 3" report "${WORK_DIR}/ragged.csv" --hard acc --x params -o "${WORK_DIR}/e10")
 
 # 4. The long per-model table of `emergent score --per-model` (one row per model and metric) is pivoted;
 #    its intervals are used as given.

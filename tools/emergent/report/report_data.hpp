@@ -18,9 +18,69 @@
 #include <emergent/stats/accumulators.hpp>
 #include <emergent/stats/intervals.hpp>
 
-#include "csv_table.hpp"
+#include "../csv_table.hpp"
 
 namespace emergent::cli::report {
+
+/// The report reads its tables with the program's CSV reader, keeping cells as written.
+using cli::csv_table;
+
+/// Reads a CSV input of the report (cells kept as written, blanks included).
+inline csv_table read_csv(const std::string& path) { return csv_table::read(path, cell_blanks::keep); }
+
+/// Pivots a long table (one row per model and metric, columns `metric` and `value`, as written by
+/// `emergent score --per-model`) into a wide one: one row per combination of the other columns, and for
+/// each metric M the columns M, M_lower, M_upper, M_n and M_stderr (from `lower`, `upper`, `n`, `stderr`
+/// when present). The line of a wide row is the line of its first long row. A metric given twice for the
+/// same row is a parse_error.
+inline csv_table pivot_long(const csv_table& t) {
+  const std::size_t metric = t.column("metric"), value = t.column("value");
+  const std::vector<std::string> companions{"lower", "upper", "n", "stderr"};
+  std::vector<std::size_t> keys;
+  for (std::size_t c = 0; c < t.header.size(); ++c) {
+    const std::string& h = t.header[c];
+    if (c == metric || c == value || h == "interval") continue;
+    bool companion = false;
+    for (const auto& name : companions) companion = companion || h == name;
+    if (!companion) keys.push_back(c);
+  }
+  csv_table out;
+  out.file = t.file;
+  for (std::size_t c : keys) out.header.push_back(t.header[c]);
+  std::map<std::string, std::size_t> metric_base;  // metric -> first column of its block
+  std::map<std::vector<std::string>, std::size_t> row_of;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const std::string& m = t.rows[r][metric];
+    if (!metric_base.count(m)) {
+      metric_base[m] = out.header.size();
+      out.header.push_back(m);
+      for (const auto& name : companions) out.header.push_back(m + "_" + name);
+      for (auto& row : out.rows) row.resize(out.header.size());
+    }
+  }
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    std::vector<std::string> key;
+    for (std::size_t c : keys) key.push_back(t.rows[r][c]);
+    auto [it, inserted] = row_of.try_emplace(key, out.rows.size());
+    if (inserted) {
+      std::vector<std::string> row = key;
+      row.resize(out.header.size());
+      out.rows.push_back(row);
+      out.lines.push_back(t.lines[r]);
+    }
+    std::vector<std::string>& row = out.rows[it->second];
+    const std::size_t base = metric_base[t.rows[r][metric]];
+    if (!row[base].empty()) {
+      throw parse_error(t.file, t.lines[r], "metric", "'" + t.rows[r][metric] + "' appears twice for the same model");
+    }
+    row[base] = t.rows[r][value];
+    for (std::size_t k = 0; k < companions.size(); ++k) {
+      if (auto c = t.find(companions[k])) row[base + 1 + k] = t.rows[r][*c];
+    }
+  }
+  return out;
+}
+
 
 /// How one metric (hard or soft) is read.
 struct metric_spec {
