@@ -219,3 +219,44 @@ TEST_CASE("fit_segmented rejects bad input with messages naming the argument") {
   CHECK_THROWS_WITH_AS((void)davies_test(x, y, bo), "davies_test: k: 1 must be at least 2", input_error);
   CHECK_THROWS_AS((void)pscore_test(x, y), numerical_error);  // exact line: no residual variance
 }
+
+TEST_CASE("davies_test on a constant curve throws numerical_error naming the reason, not a Boost.Math error") {
+  // A task on which every model scores the same (here 0): before the check, s(psi) = 0/0 reached
+  // Boost.Math's Student-t CDF, which threw std::domain_error.
+  const std::vector<double> x = {18, 19, 20, 21, 22, 23, 24, 25}, flat(8, 0.0), half(8, 0.5);
+  CHECK_THROWS_WITH_AS((void)davies_test(x, flat),
+                       "davies_test: y is constant: all 8 values are 0, so every hinge model fits exactly and the "
+                       "Wald statistic is 0/0",
+                       numerical_error);
+  CHECK_THROWS_WITH_AS((void)davies_test(x, half),
+                       "davies_test: y is constant: all 8 values are 0.5, so every hinge model fits exactly and the "
+                       "Wald statistic is 0/0",
+                       numerical_error);
+  scaling_curve c;
+  c.x = x;
+  c.y = half;
+  CHECK_THROWS_AS((void)davies_test(c), numerical_error);
+  // not std::domain_error (what escaped before), and not a silent NaN
+  CHECK_THROWS_AS((void)davies_test(x, flat, {10, break_alternative::greater}), numerical_error);
+}
+
+TEST_CASE("davies_test on a curve a hinge fits exactly throws numerical_error instead of a meaningless p-value") {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  std::vector<double> line(x.size()), hinge(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    line[i] = 0.25 + 0.5 * x[i];                 // a straight line: every hinge coefficient is rounding noise
+    hinge[i] = 0.1 + std::max(x[i] - 5.0, 0.0);  // a hinge at 5, which is on the grid seq(2, 11, length 10)
+  }
+  CHECK_THROWS_WITH_AS((void)davies_test(x, line),
+                       "davies_test: y: the hinge model at psi = 2 fits exactly (residual variance 0), so the Wald "
+                       "statistic is undefined",
+                       numerical_error);
+  CHECK_THROWS_AS((void)davies_test(x, hinge), numerical_error);
+  // a little noise and the test is defined again
+  std::vector<double> noisy = line;
+  noisy[3] += 0.01;
+  const break_test_result d = davies_test(x, noisy);
+  CHECK(std::isfinite(d.p_value));
+  CHECK(d.p_value >= 0);
+  CHECK(d.p_value <= 1);
+}

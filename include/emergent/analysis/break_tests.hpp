@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 #include <span>
@@ -89,11 +90,21 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
 /// One-sided alternatives use min s ("less") or max s ("greater") and drop the factor 2.
 ///
 /// Throws input_error for mismatched lengths, non-finite values, fewer than 4 points, constant x, k < 2.
+/// Throws numerical_error when the statistic is undefined for valid data: constant y (message
+/// "davies_test: y is constant: ..."), or y fitted exactly (zero residual variance) at a candidate
+/// break (RSS below 2^-80 of the total sum of squares), where s(psi) = b/(σ̂·se) divides rounding
+/// noise by rounding noise (R returns NaN or a meaningless p-value there).
 [[nodiscard]] inline break_test_result davies_test(std::span<const double> x, std::span<const double> y,
                                                    const break_test_options& options = {}) {
   constexpr const char* fn = "davies_test";
   detail::break_test_check(x, y, options, fn);
   const std::size_t n = x.size();
+  if (const auto [ylo, yhi] = std::minmax_element(y.begin(), y.end()); !(*yhi > *ylo)) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.17g", *ylo);
+    throw numerical_error(std::string(fn) + ": y is constant: all " + std::to_string(n) + " values are " + value +
+                          ", so every hinge model fits exactly and the Wald statistic is 0/0");
+  }
   std::vector<double> xs(x.begin(), x.end());
   std::sort(xs.begin(), xs.end());
   break_test_result out;
@@ -101,6 +112,13 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
   const double df = static_cast<double>(n) - 3.0;
   // centre x for conditioning; the hinge column is unaffected by a shift applied to x and psi alike
   const double xc = 0.5 * (xs.front() + xs.back());
+  // A hinge fit with RSS below (2^-40)^2 of the total sum of squares is exact up to rounding: its
+  // Wald statistic would be rounding noise divided by rounding noise.
+  double ybar = 0;
+  for (double v : y) ybar += v / static_cast<double>(n);
+  double tss = 0;
+  for (double v : y) tss += (v - ybar) * (v - ybar);
+  const double exact_rss = tss * 0x1p-80;
   std::vector<double> valori, stat, ratio;
   for (double psi : out.grid) {
     std::array<double, detail::lsq_max> beta{};
@@ -113,6 +131,12 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
     if (!ok) continue;
     const double sigma = std::sqrt(rss / df);
     const double se1 = std::sqrt(inv[0]);
+    if (!(rss > exact_rss) || !std::isfinite(beta[0] / (sigma * se1))) {
+      char at[32];
+      std::snprintf(at, sizeof at, "%.6g", psi);
+      throw numerical_error(std::string(fn) + ": y: the hinge model at psi = " + at +
+                            " fits exactly (residual variance 0), so the Wald statistic is undefined");
+    }
     valori.push_back(psi);
     stat.push_back(beta[0] / (sigma * se1));
     const double z = beta[0] / se1;

@@ -98,7 +98,9 @@ void analyse(series_result& s, const task_result& task) {
   try {
     const break_test_result d = davies_test(std::span<const double>(x), std::span<const double>(y));
     a.breakpoint_p = d.p_value;
-  } catch (const std::exception& e) {  // input_error, numerical_error, or a Boost.Math domain error
+  } catch (const numerical_error& e) {  // e.g. a curve a hinge fits exactly: no residual variance
+    a.notes.push_back(std::string("Davies test failed: ") + e.what());
+  } catch (const input_error& e) {  // too few points for the test
     a.notes.push_back(std::string("Davies test failed: ") + e.what());
   }
 #ifdef EMERGENT_REPORT_HAVE_FIT
