@@ -191,6 +191,15 @@ TEST_CASE("sharpness measures of the mirage report on hand-computed curves") {
   CHECK(jump.rise_width_decades == doctest::Approx(0.8));
   // A falling curve: negative signed range.
   CHECK(et::detail::measure_sharpness(x, {4, 3, 2, 1, 0}).linearity == doctest::Approx(-4.0));
+  // Breakthroughness and linearity are the analysis layer's: argmax at its first index, so a curve
+  // that falls from its maximum to its minimum and comes back has a negative signed range.
+  // Squared steps 1, 0.25, 0.25, 0.25: median 0.25, mean 0.4375.
+  const std::vector<double> tied_y{1, 0, 0.5, 1, 0.5};
+  const auto tied = et::detail::measure_sharpness(x, tied_y);
+  CHECK(tied.breakthroughness == doctest::Approx(-2.0));
+  CHECK(tied.linearity == doctest::Approx(-1.0 / std::sqrt(0.4375)));
+  CHECK(tied.breakthroughness == emergent::breakthroughness(x, tied_y));
+  CHECK(tied.linearity == emergent::linearity(x, tied_y));
 }
 
 TEST_CASE("metrics over strings: one-byte characters stand for at most 62 symbols, so wrong tokens stay wrong") {

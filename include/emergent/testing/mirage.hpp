@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "emergent/analysis/breakthroughness.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/testing/property.hpp"
 #include "emergent/testing/sequence_properties.hpp"
@@ -74,8 +75,8 @@ enum class metric_kind {
 /// Sharpness of one curve on the log10(compute) axis, each measure computed on the curve oriented so
 /// that better is up. Ratios between two curves do not depend on the metric's scale.
 struct curve_sharpness {
-  double breakthroughness = 0.0;        ///< sign(argmax - argmin) (max y - min y) / sqrt(median (y_{i+1} - y_i)^2) (BIG-bench; Schaeffer et al.'s emergence score)
-  double linearity = 0.0;               ///< I(y) / sqrt(mean (y_{i+1} - y_i)^2) (BIG-bench, Srivastava et al. 2022, App. B): n - 1 for n equal steps, sqrt(n - 1) for one jump
+  double breakthroughness = 0.0;        ///< sign(argmax - argmin) (max y - min y) / sqrt(median (y_{i+1} - y_i)^2) (BIG-bench; Schaeffer et al.'s emergence score; `emergent::breakthroughness`)
+  double linearity = 0.0;               ///< I(y) / sqrt(mean (y_{i+1} - y_i)^2) (BIG-bench, Srivastava et al. 2022, App. B): n - 1 for n equal steps, sqrt(n - 1) for one jump; `emergent::linearity`
   double max_slope_per_decade = 0.0;    ///< steepest rise of y per decade, as a fraction of the curve's total range
   double rise_width_decades = 0.0;      ///< decades between the first crossings of 10% and 90% of the curve's range (interpolated)
   double midpoint = 0.0;                ///< log10(compute) at which the curve first reaches 50% of its range
@@ -108,41 +109,27 @@ struct mirage_report {
 
 namespace detail {
 
-inline double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (v.size() % 2 == 1) return upper;
-  return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
-}
-
-/// Stopgap sharpness measures (to be replaced by the analysis layer's): see `curve_sharpness`.
+/// Sharpness of one curve, as `curve_sharpness` documents it. Breakthroughness and linearity are the
+/// analysis layer's (`emergent::breakthroughness`, `emergent::linearity`: the same BIG-bench formulas,
+/// argmax and argmin taken at their first index). The other three stay here because the analysis
+/// layer's measures mean something else: its steepest slope (`sharpness::steepest_slope_per_decade`)
+/// is in units of y, not a fraction of the range floored at 0; its observed rise width follows the
+/// running maximum from the first point (here: the first crossings above the curve's minimum; the two
+/// agree on non-decreasing curves, not on the non-monotone curves a metric may induce); its other rise
+/// width and its midpoint come from a fitted logistic, which would need at least 5 points and the fit
+/// layer. A flat curve, or one of fewer than 3 points, gives all zeros.
 inline curve_sharpness measure_sharpness(const std::vector<double>& x, const std::vector<double>& y) {
   curve_sharpness s;
   const std::size_t n = y.size();
   if (n < 3) return s;
-  const auto extremes = std::minmax_element(y.begin(), y.end());  // no structured binding: clang-14 cannot capture one
-  const auto lo_it = extremes.first;
-  const auto hi_it = extremes.second;
-  const double lowest = *lo_it;
-  const double range = *hi_it - lowest;
+  const double lowest = *std::min_element(y.begin(), y.end());
+  const double range = *std::max_element(y.begin(), y.end()) - lowest;
   if (!(range > 0.0)) return s;
-  std::vector<double> squared_steps;
+  s.breakthroughness = emergent::breakthroughness(x, y);
+  s.linearity = emergent::linearity(x, y);
   double steepest = 0.0;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    const double dy = y[i + 1] - y[i];
-    squared_steps.push_back(dy * dy);
-    steepest = std::max(steepest, dy / range / (x[i + 1] - x[i]));
-  }
-  const double sign = hi_it > lo_it ? 1.0 : -1.0;
-  const double typical = std::sqrt(median(squared_steps));
-  s.breakthroughness = typical > 0.0 ? sign * range / typical : sign * HUGE_VAL;
+  for (std::size_t i = 0; i + 1 < n; ++i) steepest = std::max(steepest, (y[i + 1] - y[i]) / range / (x[i + 1] - x[i]));
   s.max_slope_per_decade = steepest;
-  double mean_square = 0.0;
-  for (const double d2 : squared_steps) mean_square += d2;
-  mean_square /= static_cast<double>(squared_steps.size());
-  s.linearity = sign * range / std::sqrt(mean_square);
   const auto crossing = [&](double level) {
     const double target = lowest + level * range;
     for (std::size_t i = 1; i < n; ++i) {
