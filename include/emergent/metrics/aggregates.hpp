@@ -35,6 +35,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/metrics/brier.hpp"
 #include "emergent/metrics/cross_entropy.hpp"
+#include "emergent/metrics/detail/prob_x86.hpp"
 #include "emergent/metrics/detail/prob_simd.hpp"
 #include "emergent/metrics/probability.hpp"
 
@@ -208,7 +209,21 @@ void brier_binary_portable(const P* p, const O* o, std::size_t n, std::size_t of
 template <class P, class O>
 [[gnu::target("avx2,fma")]] void brier_binary_avx2(const P* p, const O* o, std::size_t n, std::size_t offset,
                                                    kernel_total& total) {
-  brier_binary_body<4>(p, o, n, offset, total);
+  if constexpr (std::is_same_v<plain<P>, double> && sizeof(O) == 1) {
+    // intrinsics block kernel (prob_x86.hpp); a block it does not accept is recomputed exactly
+    for (std::size_t begin = 0; begin < n; begin += kernel_block_elements) {
+      const std::size_t end = std::min(n, begin + kernel_block_elements);
+      const std::size_t vector_end = begin + (end - begin) / 16 * 16;
+      const x86::block_result block = x86::brier_binary_block(p + begin, o + begin, vector_end - begin);
+      if (block.ok) {
+        total.add(block.sum + brier_binary_scalar(p, o, vector_end, end, offset));
+      } else {
+        total.add(brier_binary_scalar(p, o, begin, end, offset));
+      }
+    }
+  } else {
+    brier_binary_body<4>(p, o, n, offset, total);
+  }
 }
 #endif
 
@@ -398,11 +413,35 @@ void brier_multi_portable(const P* p, const L* labels, std::size_t rows, std::si
 }
 
 #ifdef EMERGENT_PROB_DISPATCH_AVX2
+/// K = 4 over double rows: the intrinsics block kernel (prob_x86.hpp) for blocks whose labels are
+/// all valid and whose values it accepts, `brier_rows_scalar` (exact, validating) for the others and
+/// for the rows after the last multiple of 4.
+template <class L>
+[[gnu::target("avx2,fma")]] void brier4_avx2(const double* p, const L* labels, std::size_t rows, std::size_t row_offset,
+                                             kernel_total& total) {
+  constexpr std::size_t rows_per_block = kernel_block_elements / 4;
+  for (std::size_t row_begin = 0; row_begin < rows; row_begin += rows_per_block) {
+    const std::size_t row_end = std::min(rows, row_begin + rows_per_block);
+    const std::size_t vector_end = row_begin + (row_end - row_begin) / 4 * 4;
+    x86::block_result block;
+    if (x86::labels_below_4(labels + row_begin, row_end - row_begin)) {
+      block = x86::brier4_block(p + row_begin * 4, labels + row_begin, vector_end - row_begin);
+    }
+    if (block.ok) {
+      total.add(block.sum + brier_rows_scalar(p, labels, 4, vector_end, row_end, row_offset));
+    } else {
+      total.add(brier_rows_scalar(p, labels, 4, row_begin, row_end, row_offset));
+    }
+  }
+}
+
 template <class P, class L>
 [[gnu::target("avx2,fma")]] void brier_multi_avx2(const P* p, const L* labels, std::size_t rows, std::size_t k,
                                                   std::size_t row_offset, kernel_total& total) {
   switch (k) {
-    case 4: return brier_rows_body<4, 4>(p, labels, rows, row_offset, total);
+    case 4:
+      if constexpr (std::is_same_v<plain<P>, double>) return brier4_avx2(p, labels, rows, row_offset, total);
+      return brier_rows_body<4, 4>(p, labels, rows, row_offset, total);
     case 8: return brier_rows_body<4, 8>(p, labels, rows, row_offset, total);
     default: return brier_multi_body<4>(p, labels, rows, k, row_offset, total);
   }
@@ -866,13 +905,65 @@ void cross_entropy_multi_portable(const P* lp, const L* labels, std::size_t rows
   }
 }
 
+/// Exact Σ over rows [row_begin, row_end) of min(lp[y], 0) (clipped as the options say), after
+/// `locate_log_prob_rows` has validated every row exactly (and thrown for the first bad one): the path
+/// for blocks the fast K = 4 kernel did not accept and for its tail rows.
+template <class P, class L>
+double cross_entropy_rows_exact(const P* lp, const L* labels, std::size_t k, std::size_t row_begin, std::size_t row_end,
+                                std::size_t row_offset, const log_loss_options& options) {
+  locate_log_prob_rows(lp, labels, k, row_begin, row_end, row_offset, options);
+  const bool clip = options.clamp_epsilon > 0.0;
+  const double clip_lo = clip ? std::log(options.clamp_epsilon) : 0.0;
+  const double clip_hi = clip ? std::log1p(-options.clamp_epsilon) : 0.0;
+  double sum = 0.0;
+  for (std::size_t r = row_begin; r < row_end; ++r) {
+    double target = std::min(static_cast<double>(lp[r * k + static_cast<std::size_t>(labels[r])]), 0.0);
+    if (clip) target = std::min(std::max(target, clip_lo), clip_hi);
+    sum += target;
+  }
+  return sum;
+}
+
 #ifdef EMERGENT_PROB_DISPATCH_AVX2
+/// K = 4 over double rows without clipping: the intrinsics block kernel (prob_x86.hpp; AVX-512F,
+/// 16 rows per step, where the CPU has it, else AVX2, 8 rows) with the single-precision normalisation
+/// check, `cross_entropy_rows_exact` for blocks it does not accept and for the rows after the last
+/// multiple of the step.
+template <class L>
+[[gnu::target("avx2,fma")]] void cross_entropy4_avx2(const double* lp, const L* labels, std::size_t rows,
+                                                     std::size_t row_offset, const log_loss_options& options,
+                                                     kernel_total& total) {
+  constexpr std::size_t rows_per_block = kernel_block_elements / 4;
+  const bool avx512 = x86::has_avx512f();
+  const std::size_t step = avx512 ? 16 : 8;
+  for (std::size_t row_begin = 0; row_begin < rows; row_begin += rows_per_block) {
+    const std::size_t row_end = std::min(rows, row_begin + rows_per_block);
+    const std::size_t vector_end = row_begin + (row_end - row_begin) / step * step;
+    x86::block_result block;
+    if (x86::labels_below_4(labels + row_begin, row_end - row_begin)) {
+      block = avx512 ? x86::cross_entropy4_block_avx512(lp + row_begin * 4, labels + row_begin, vector_end - row_begin,
+                                                        float_row_sum_accept)
+                     : x86::cross_entropy4_block(lp + row_begin * 4, labels + row_begin, vector_end - row_begin,
+                                                 float_row_sum_accept);
+    }
+    if (block.ok) {
+      total.add(-(block.sum + cross_entropy_rows_exact(lp, labels, 4, vector_end, row_end, row_offset, options)));
+    } else {
+      total.add(-cross_entropy_rows_exact(lp, labels, 4, row_begin, row_end, row_offset, options));
+    }
+  }
+}
+
 template <class P, class L>
 [[gnu::target("avx2,fma")]] void cross_entropy_multi_avx2(const P* lp, const L* labels, std::size_t rows, std::size_t k,
                                                           std::size_t row_offset, const log_loss_options& options,
                                                           double* buffer, kernel_total& total) {
   switch (k) {
-    case 4: return cross_entropy_rows_body<4, 4>(lp, labels, rows, row_offset, options, total);
+    case 4:
+      if constexpr (std::is_same_v<plain<P>, double>) {
+        if (options.clamp_epsilon == 0.0) return cross_entropy4_avx2(lp, labels, rows, row_offset, options, total);
+      }
+      return cross_entropy_rows_body<4, 4>(lp, labels, rows, row_offset, options, total);
     case 8: return cross_entropy_rows_body<4, 8>(lp, labels, rows, row_offset, options, total);
     default: return cross_entropy_multi_body<4>(lp, labels, rows, k, row_offset, options, buffer, total);
   }
