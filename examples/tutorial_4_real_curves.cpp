@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "emergent/report/csv_table.hpp"
+#include "emergent/csv_table.hpp"  // the command-line program's CSV reader (tools/emergent/)
 #include "plot/svg_plot.hpp"
 
 namespace {
@@ -70,7 +70,9 @@ void describe(const std::string& name, const family_curve& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using emergent::cli::report::read_csv;
+  const auto read_csv = [](const std::string& path) {
+    return emergent::cli::csv_table::read(path, emergent::cli::cell_blanks::keep);
+  };
 
   // ---- 1. ObsScaling arithmetic, by family.
   const auto obs = read_csv("examples/data/obsscaling_emergent_tasks_2shot.csv");

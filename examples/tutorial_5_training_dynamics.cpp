@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "emergent/report/csv_table.hpp"
+#include "emergent/csv_table.hpp"  // the command-line program's CSV reader (tools/emergent/)
 #include "plot/svg_plot.hpp"
 
 namespace {
@@ -45,7 +45,7 @@ double logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 int main(int argc, char** argv) {
   // ---- Part 1: Pythia checkpoints.
-  const auto table = emergent::cli::report::read_csv("examples/data/pythia_arithmetic.csv");
+  const auto table = emergent::cli::csv_table::read("examples/data/pythia_arithmetic.csv", emergent::cli::cell_blanks::keep);
   const std::size_t c_model = table.column("model"), c_task = table.column("task"), c_shots = table.column("num_fewshot"),
                     c_step = table.column("checkpoint_step"), c_n = table.column("n"), c_correct = table.column("correct");
   struct curve {
