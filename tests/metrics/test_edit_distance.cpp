@@ -352,3 +352,36 @@ TEST_CASE("levenshtein: a bucket that overflows falls back to open addressing") 
     }
   }
 }
+
+TEST_CASE("levenshtein: the band keeps block 0 while row 0 can still carry a path (text longer than pattern)") {
+  // Regression (found by fuzz_edit_distance): a pattern of more than 64 symbols, a text that is the
+  // pattern with insertions and starts with symbols the pattern lacks, and a cutoff equal to the
+  // distance |n - m|. The only optimal paths run along row 0 first; the band used to drop block 0
+  // at the first column and report cutoff + 1.
+  std::mt19937_64 rng(2026);
+  int checked = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    const std::size_t m = 65 + rng() % 200;
+    const std::uint8_t alphabet = static_cast<std::uint8_t>(2 + rng() % 4);
+    std::vector<std::uint8_t> pattern(m);
+    for (auto& x : pattern) x = static_cast<std::uint8_t>(rng() % alphabet);
+    std::vector<std::uint8_t> text;
+    const std::size_t prefix = 1 + rng() % 80;
+    for (std::size_t i = 0; i < prefix; ++i) text.push_back(static_cast<std::uint8_t>(alphabet + rng() % 3));
+    for (const auto x : pattern) {
+      while (rng() % 4 == 0) text.push_back(static_cast<std::uint8_t>(rng() % (alphabet + 2)));
+      text.push_back(x);
+    }
+    const std::size_t expected = emergent::detail::levenshtein_reference(pattern, text);
+    REQUIRE(expected == text.size() - pattern.size());
+    const emergent::cached_levenshtein<std::uint8_t> cached(pattern);
+    for (const std::size_t cutoff : {expected, expected + 1, expected + 7}) {
+      CHECK(cached.distance(text, cutoff) == expected);
+      CHECK(emergent::levenshtein_distance(pattern, text, cutoff) == expected);
+      CHECK(emergent::levenshtein_distance(text, pattern, cutoff) == expected);
+    }
+    if (expected > 0) CHECK(cached.distance(text, expected - 1) == expected);  // clamped: cutoff + 1
+    ++checked;
+  }
+  CHECK(checked == 3000);
+}

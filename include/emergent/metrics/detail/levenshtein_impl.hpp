@@ -418,7 +418,12 @@ template <class Row>
     const std::ptrdiff_t c = d + static_cast<std::ptrdiff_t>(j) + 1;
     while (true) {
       const auto top = static_cast<std::ptrdiff_t>(64 * first + 1);
-      const std::ptrdiff_t bound = score_first - static_cast<std::ptrdiff_t>(rows_to(first)) + std::max(c, 2 * top - c);
+      std::ptrdiff_t bound = score_first - static_cast<std::ptrdiff_t>(rows_to(first)) + std::max(c, 2 * top - c);
+      // Row 0, above block 0, belongs to no block: D[0][j + 1] = j + 1 exactly, and a path still on it
+      // costs at least j + 1 + |c|. When the text is longer than the pattern (d < 0) that can be one
+      // less than any cell of block 0 (rows 1..64 all mismatching the first text symbols), so block 0
+      // is kept while row 0 can still carry a path of cost <= k.
+      if (first == 0) bound = std::min(bound, static_cast<std::ptrdiff_t>(j) + 1 + (c < 0 ? -c : c));
       if (bound <= ik) break;
       if (first == last) {
         if (failed_at != nullptr) *failed_at = j + 1;
