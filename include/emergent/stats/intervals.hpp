@@ -18,20 +18,10 @@
 #include <string>
 
 #include "emergent/core/error.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/stats/accumulators.hpp"
 
 namespace emergent {
-
-/// A two-sided confidence interval [lower, upper] at confidence `level` (e.g. 0.95).
-struct confidence_interval {
-  double lower = 0.0;  ///< lower end
-  double upper = 0.0;  ///< upper end
-  double level = 0.95; ///< confidence level in (0, 1)
-  /// Width upper - lower.
-  [[nodiscard]] constexpr double width() const noexcept { return upper - lower; }
-  /// True when lower <= value <= upper.
-  [[nodiscard]] constexpr bool contains(double value) const noexcept { return lower <= value && value <= upper; }
-};
 
 namespace detail {
 
