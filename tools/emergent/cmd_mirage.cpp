@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,12 @@
 namespace {
 
 struct mirage_args {
-  std::string file, model_col = "model", x_col = "x", hard_col, soft_col;
+  std::string file, model_col = "model", x_col = "x", hard_col, soft_col, length_col;
+  emergent::judgement_options judge;
+  std::optional<double> hard_chance, soft_chance;
+  double max_width_ratio = 0.9;
+  std::size_t min_models = 5;
+  double min_probability = 0.8;
   bool x_log10 = false;
   bool json = false;
   std::size_t replicates = 200;
@@ -29,6 +35,9 @@ void run_mirage(const mirage_args& a) {
   const std::size_t ch = table.column_or_position(a.hard_col), cs = table.column_or_position(a.soft_col);
   std::vector<double> xs = table.numbers(cx);
   const std::vector<double> hs = table.numbers(ch), ss = table.numbers(cs);
+  std::vector<double> lengths_all;
+  if (!a.length_col.empty()) lengths_all = table.numbers(table.column_or_position(a.length_col));
+  std::vector<double> lengths;  // the answer lengths of the first model's items (the same items for every model)
   std::map<std::string, std::size_t> index;
   std::vector<std::string> names;
   std::vector<double> x;
@@ -55,6 +64,7 @@ void run_mirage(const mirage_args& a) {
                         "model '" + name + "' has x " + cli::short_number(xv) + " here but " +
                             cli::short_number(x[it->second]) + " on an earlier row");
     }
+    if (!lengths_all.empty() && it->second == 0) lengths.push_back(lengths_all[r]);
     hard[it->second].push_back(hs[r]);
     soft[it->second].push_back(ss[r]);
   }
@@ -65,6 +75,14 @@ void run_mirage(const mirage_args& a) {
   mirage_options o;
   o.replicates = a.replicates;
   o.seed = a.seed;
+  o.hard_judgement = a.judge;
+  o.soft_judgement = a.judge;
+  o.hard_judgement.chance = a.hard_chance;
+  o.soft_judgement.chance = a.soft_chance;
+  o.max_width_ratio = a.max_width_ratio;
+  o.min_models = a.min_models;
+  o.min_probability = a.min_probability;
+  o.answer_lengths = lengths;
   const mirage_result r = mirage_analysis(x, hard, soft, o);
   std::vector<std::string> sorted_names(names.size());
   {
@@ -76,6 +94,10 @@ void run_mirage(const mirage_args& a) {
   }
   const auto curve_json = [&](const mirage_curve& c) {
     nlohmann::ordered_json o2;
+    o2["judgement"] = std::string(to_string(c.judgement.judgement));
+    o2["judgement_reasons"] = c.judgement.reasons;
+    o2["rise_width_decades_monotone"] = cli::json_number(c.rise_width_decades);
+    o2["bracket"] = {cli::json_number(c.judgement.bracket_low), cli::json_number(c.judgement.bracket_high)};
     o2["sharp"] = c.sharp;
     o2["accelerates"] = c.accelerates;
     o2["jumps"] = c.jumps;
@@ -99,6 +121,24 @@ void run_mirage(const mirage_args& a) {
     out["soft"] = a.soft_col;
     out["verdict"] = std::string(to_string(r.verdict));
     out["observed_verdict"] = std::string(to_string(r.observed_verdict));
+    out["verdict_probability"] = cli::json_number(r.probability_of(r.verdict));
+    out["uncertain"] = r.uncertain;
+    out["width_ratio"] = cli::json_number(r.width_ratio);
+    out["width_ratio_ci"] = {cli::json_number(r.width_ratio_interval.lower), cli::json_number(r.width_ratio_interval.upper)};
+    if (r.conjunction_checked) {
+      nlohmann::ordered_json k;
+      k["explains_curve"] = r.conjunction.explains_curve;
+      k["rms_difference"] = cli::json_number(r.conjunction.rms_difference);
+      k["rms_ci"] = {cli::json_number(r.conjunction.rms_low), cli::json_number(r.conjunction.rms_high)};
+      k["fraction_agreeing"] = cli::json_number(r.conjunction.fraction_agreeing);
+      std::vector<nlohmann::ordered_json> pred;
+      for (const auto& pt : r.conjunction.points) pred.push_back(cli::json_number(pt.predicted));
+      k["predicted"] = pred;
+      k["sharper_than_predicted"] = r.sharper_than_predicted;
+      out["conjunction"] = k;
+    } else {
+      out["conjunction"] = nullptr;
+    }
     nlohmann::ordered_json prob;
     for (std::size_t v = 0; v < r.probability.size(); ++v) {
       prob[std::string(to_string(static_cast<mirage_verdict>(v)))] = r.probability[v];
@@ -113,7 +153,8 @@ void run_mirage(const mirage_args& a) {
     std::cout << out.dump(2) << '\n';
     return;
   }
-  std::cout << "verdict: " << to_string(r.verdict) << '\n';
+  std::cout << "verdict: " << to_string(r.verdict) << "  probability: " << cli::short_number(r.probability_of(r.verdict))
+            << (r.uncertain ? " (uncertain)" : "") << '\n';
   std::cout << "bootstrap probability:";
   for (std::size_t v = 0; v < r.probability.size(); ++v) {
     std::cout << ' ' << to_string(static_cast<mirage_verdict>(v)) << '=' << cli::short_number(r.probability[v]);
@@ -137,6 +178,19 @@ const emergent::cli::register_command registration{"mirage", [](CLI::App& app) {
   cmd->add_option("--soft", args->soft_col, "column of the soft metric of the same predictions")->required();
   cmd->add_option("--replicates", args->replicates, "bootstrap replicates (default 200)")->check(CLI::Range(1, 100000));
   cmd->add_option("--seed", args->seed, "seed of the bootstrap (default 1)");
+  cmd->add_option("--length", args->length_col, "column of each item's answer length in tokens: checks E[p^L] of the soft curve against the hard one (k-of-k)");
+  cmd->add_option("--hard-chance", args->hard_chance, "floor (chance level) of the hard metric (default 0)");
+  cmd->add_option("--soft-chance", args->soft_chance, "floor (chance level) of the soft metric (default: its range's low end)");
+  cmd->add_option("--max-width-ratio", args->max_width_ratio, "hard is sharper than soft when its 10-90% width is at most this times the soft one (default 0.9)");
+  cmd->add_option("--min-models", args->min_models, "fewer models: not resolvable (default 5)");
+  cmd->add_option("--min-probability", args->min_probability, "below this bootstrap share a verdict is uncertain (default 0.8)");
+  auto& j = args->judge;
+  cmd->add_option("--min-rise", j.min_rise, "a curve is flat below this rise, as a share of its range above the floor (default 0.10)");
+  cmd->add_option("--saturated-start", j.saturated_start, "saturated when a curve starts this share of the range above the floor (default 0.5)");
+  cmd->add_option("--window", j.window_decades, "a sharp rise happens within this many decades (default 1)");
+  cmd->add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
+  cmd->add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
+  cmd->add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file: one row per example")->required();

@@ -1,9 +1,11 @@
 // `emergent report`: from per-model score tables or per-example tables plus a compute table, writes a
 // directory with report.json (every number shown), one SVG figure per task (hard and soft metric
 // against log-compute) and index.html, and prints a plain-text summary. See docs/report.md.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -38,7 +40,7 @@ std::string str(const json& j, const char* key, const std::string& fallback, con
 
 metric_spec parse_metric(const json& j, const std::string& where, bool hard) {
   check_keys(j, {"kind", "column", "name", "n", "correct", "stderr", "lower", "upper", "options", "gold", "lower_is_better",
-                 "log_scale", "bounded"},
+                 "log_scale", "bounded", "chance", "range"},
              where);
   metric_spec m;
   m.kind = str(j, "kind", "column", where);
@@ -62,6 +64,17 @@ metric_spec parse_metric(const json& j, const std::string& where, bool hard) {
   m.lower_is_better = j.value("lower_is_better", false);
   m.log_scale = j.value("log_scale", false);
   m.bounded01 = j.value("bounded", hard || m.kind == "gold_option_probability");
+  if (j.contains("chance")) {
+    if (!j["chance"].is_number()) throw input_error("report: spec: " + where + ".chance: expected a number");
+    m.chance = j["chance"].get<double>();
+  }
+  if (j.contains("range")) {
+    if (!j["range"].is_array() || j["range"].size() != 2 || !j["range"][0].is_number() || !j["range"][1].is_number() ||
+        !(j["range"][1].get<double>() > j["range"][0].get<double>())) {
+      throw input_error("report: spec: " + where + ".range: expected [low, high] with high > low");
+    }
+    m.range = std::pair{j["range"][0].get<double>(), j["range"][1].get<double>()};
+  }
   if (m.kind == "gold_option_probability") {
     if (m.options.size() < 2 || m.gold_column.empty()) {
       throw input_error("report: spec: " + where + ": gold_option_probability needs 'options' (2 or more) and 'gold'");
@@ -74,7 +87,7 @@ metric_spec parse_metric(const json& j, const std::string& where, bool hard) {
 }
 
 report_spec parse_spec(const json& j, std::filesystem::path& base) {
-  check_keys(j, {"title", "compute", "gap_factor", "tasks", "defaults"}, "top level");
+  check_keys(j, {"title", "compute", "gap_factor", "tasks", "defaults", "judgement"}, "top level");
   report_spec spec;
   spec.title = str(j, "title", spec.title, "top level");
   spec.compute_table = str(j, "compute", "", "top level");
@@ -83,6 +96,35 @@ report_spec parse_spec(const json& j, std::filesystem::path& base) {
   }
   spec.gap_factor = j.value("gap_factor", spec.gap_factor);
   if (!(spec.gap_factor > 1)) throw input_error("report: spec: gap_factor: must be greater than 1");
+  if (j.contains("judgement")) {
+    // the thresholds of emergent::judge_curve and of the mirage verdict (docs/analysis.md)
+    const json& jj = j["judgement"];
+    check_keys(jj, {"min_rise", "saturated_start", "window_decades", "min_share", "max_rise_before", "z", "min_dip",
+                    "min_models", "min_probability", "replicates", "seed", "max_width_ratio"},
+               "judgement");
+    const auto num = [&](const char* key, double& target) {
+      if (!jj.contains(key)) return;
+      if (!jj[key].is_number()) throw input_error(std::string("report: spec: judgement.") + key + ": expected a number");
+      target = jj[key].get<double>();
+    };
+    const auto count = [&](const char* key, auto& target) {
+      if (!jj.contains(key)) return;
+      if (!jj[key].is_number_unsigned()) throw input_error(std::string("report: spec: judgement.") + key + ": expected a whole number >= 0");
+      target = jj[key].get<std::uint64_t>();
+    };
+    num("min_rise", spec.judge.min_rise);
+    num("saturated_start", spec.judge.saturated_start);
+    num("window_decades", spec.judge.window_decades);
+    num("min_share", spec.judge.min_share);
+    num("max_rise_before", spec.judge.max_rise_before);
+    num("z", spec.judge.z);
+    num("min_dip", spec.judge.min_dip);
+    num("min_probability", spec.judge.min_probability);
+    num("max_width_ratio", spec.max_width_ratio);
+    count("min_models", spec.judge.min_models);
+    count("replicates", spec.judge.replicates);
+    count("seed", spec.judge.seed);
+  }
   if (!j.contains("tasks") || !j["tasks"].is_array() || j["tasks"].empty()) {
     throw input_error("report: spec: tasks: expected a non-empty array");
   }
@@ -135,6 +177,7 @@ struct options {
   std::vector<std::string> where;
   bool soft_lower_is_better = false, soft_log = false, quiet = false;
   double gap_factor = 4;
+  std::optional<double> chance;
 };
 
 report_spec spec_from_options(const options& o) {
@@ -170,6 +213,7 @@ report_spec spec_from_options(const options& o) {
   }
   t.hard.correct_column = o.correct;
   t.hard.stderr_column = o.hard_stderr;
+  t.hard.chance = o.chance;
   if (!o.soft.empty()) {
     metric_spec s;
     s.kind = t.hard.kind;
@@ -214,7 +258,7 @@ void run(const options& o) {
   std::vector<task_result> tasks;
   for (const auto& t : spec.tasks) {
     task_result r = build_task(t, base, compute);
-    for (auto& s : r.series) analyse(s, r);
+    for (auto& s : r.series) analyse(s, r, spec);
     r.gaps = task_gaps(r, spec.gap_factor);
     r.figure = r.spec.id + ".svg";
     tasks.push_back(std::move(r));
@@ -253,6 +297,7 @@ const register_command registration{"report", [](CLI::App& app) {
   cmd->add_option("--n", o->n, "examples per model: a column name or a number (gives Wilson intervals)");
   cmd->add_option("--correct", o->correct, "column with the number of correct examples");
   cmd->add_option("--hard-stderr", o->hard_stderr, "column with the hard metric's standard error");
+  cmd->add_option("--chance", o->chance, "chance level of the hard metric: the floor of its judgement (default 0)");
   cmd->add_option("--soft", o->soft, "column of the soft metric (log-likelihood, Brier, edit distance, perplexity)");
   cmd->add_option("--soft-name", o->soft_name, "display name of the soft metric");
   cmd->add_option("--soft-stderr", o->soft_stderr, "column with the soft metric's standard error");

@@ -1,13 +1,17 @@
 // `emergent sharpness`: BIG-bench breakthroughness and linearity, the logistic slope k with its
 // interval, the 10-90% rise width in decades, the steepest slope per decade and the largest jump
-// relative to the points' own uncertainty (from --lower/--upper 95% interval columns).
+// relative to the points' own uncertainty (from --lower/--upper 95% interval columns); and the
+// judgement of the curve (emergent::judge_curve: sharp, smooth, saturated, flat, not_resolvable) with
+// its reasons and bootstrap probability, count-aware with --n/--correct.
 #include <algorithm>
 #include <iostream>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <emergent/analysis/judgement.hpp>
 #include <emergent/analysis/sharpness.hpp>
 
 #include "analysis_cli.hpp"
@@ -16,7 +20,9 @@
 namespace {
 
 struct sharpness_args {
-  std::string file, x_col, y_col, lower_col, upper_col;
+  std::string file, x_col, y_col, lower_col, upper_col, n_col, correct_col;
+  std::optional<double> chance, range_min, range_max;
+  emergent::judgement_options judge;
   bool x_log10 = false;
   bool json = false;
 };
@@ -31,6 +37,28 @@ void run_sharpness(const sharpness_args& a) {
   }
   if (a.lower_col.empty() != a.upper_col.empty()) {
     throw input_error("sharpness: --lower and --upper must be given together");
+  }
+  if (!a.correct_col.empty() && a.n_col.empty()) throw input_error("sharpness: --correct needs --n (items per point)");
+  std::vector<double> counts;
+  if (!a.n_col.empty()) {
+    const std::size_t cn = table.column_or_position(a.n_col);
+    counts = table.numbers(cn);
+    std::vector<double> correct;
+    if (!a.correct_col.empty()) correct = table.numbers(table.column_or_position(a.correct_col));
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      if (!(counts[i] >= 1) || counts[i] != std::floor(counts[i])) {
+        throw parse_error(a.file, d.lines[i], table.header[cn], cli::short_number(counts[i]) + " is not a positive whole number of items");
+      }
+      if (!correct.empty()) {
+        if (!(correct[i] >= 0 && correct[i] <= counts[i])) {
+          throw parse_error(a.file, d.lines[i], a.correct_col, cli::short_number(correct[i]) + " correct is not between 0 and n");
+        }
+        d.y[i] = correct[i] / counts[i];
+      }
+      if (!(d.y[i] >= 0 && d.y[i] <= 1)) {
+        throw parse_error(a.file, d.lines[i], d.y_name, cli::short_number(d.y[i]) + " is not a fraction in [0, 1] (needed with --n)");
+      }
+    }
   }
   std::vector<double> se;
   if (!a.lower_col.empty()) {
@@ -48,7 +76,7 @@ void run_sharpness(const sharpness_args& a) {
   std::vector<std::size_t> order(d.x.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t p, std::size_t q) { return d.x[p] < d.x[q]; });
-  std::vector<double> x, y, s;
+  std::vector<double> x, y, s, nn;
   for (std::size_t i : order) {
     if (!x.empty() && d.x[i] == x.back()) {
       throw parse_error(a.file, d.lines[i], d.x_name, cli::short_number(d.x[i]) + " repeats an x value of another row");
@@ -56,18 +84,59 @@ void run_sharpness(const sharpness_args& a) {
     x.push_back(d.x[i]);
     y.push_back(d.y[i]);
     if (!se.empty()) s.push_back(se[i]);
+    if (!counts.empty()) {
+      nn.push_back(counts[i]);
+      if (s.size() < nn.size() && se.empty()) {
+        // binomial standard errors for jump z when only counts are given
+        s.push_back(std::sqrt(std::max(y.back() * (1 - y.back()), 0.25 / counts[i]) / counts[i]));
+      }
+    }
   }
   const sharpness m = measure_sharpness(x, y, s);
+  judgement_options jo = a.judge;
+  jo.chance = a.chance;
+  jo.range_low = a.range_min;
+  jo.range_high = a.range_max;
+  const curve_judgement_result j = judge_curve(x, y, nn, nn.empty() ? std::span<const double>(s) : std::span<const double>(), jo);
+  const std::string identifiability = m.logistic_status == "not_identifiable" ? std::string(not_identifiable_reason(j)) : std::string();
   if (a.json) {
     nlohmann::ordered_json out;
     out["file"] = a.file;
     out["n"] = x.size();
+    out["judgement"] = std::string(to_string(j.judgement));
+    out["probability"] = cli::json_number(j.probability);
+    out["uncertain"] = j.uncertain;
+    out["reasons"] = j.reasons;
+    nlohmann::ordered_json probs;
+    for (std::size_t v = 0; v < j.probabilities.size(); ++v) {
+      probs[std::string(to_string(static_cast<curve_judgement>(v)))] = j.replicates > 0 ? cli::json_number(j.probabilities[v]) : nlohmann::ordered_json(nullptr);
+    }
+    out["probabilities"] = probs;
+    out["replicates"] = j.replicates;
+    out["range"] = {cli::json_number(j.range_low), cli::json_number(j.range_high)};
+    out["range_source"] = j.range_source;
+    out["floor"] = cli::json_number(j.floor);
+    out["start_share"] = cli::json_number(j.start_share);
+    out["rise_share"] = cli::json_number(j.rise_share);
+    out["rise_z"] = j.significance_tested ? cli::json_number(j.rise_z) : nlohmann::ordered_json(nullptr);
+    out["dispersion"] = cli::json_number(j.dispersion);
+    out["non_monotone"] = j.non_monotone;
+    out["bracket"] = {cli::json_number(j.bracket_low), cli::json_number(j.bracket_high)};
+    out["bracket_probability"] = cli::json_number(j.bracket_probability);
+    out["step_share"] = cli::json_number(j.step_share);
+    out["step_between_models"] = j.step_between_models;
+    out["width_at_most_decades"] = cli::json_number(j.width_at_most_decades);
+    out["monotone_rise_width_decades"] = cli::json_number(j.rise_width_decades);
+    out["window"] = j.window_found ? nlohmann::ordered_json{cli::json_number(j.window_low), cli::json_number(j.window_high)}
+                                   : nlohmann::ordered_json(nullptr);
+    out["window_share"] = j.window_found ? cli::json_number(j.window_share) : nlohmann::ordered_json(nullptr);
     out["breakthroughness"] = cli::json_number(m.breakthroughness);
     out["linearity"] = cli::json_number(m.linearity);
     out["logistic_k"] = cli::json_number(m.logistic_k);
     out["logistic_k_ci95"] = {cli::json_number(m.logistic_k_low), cli::json_number(m.logistic_k_high)};
     out["logistic_x0"] = cli::json_number(m.logistic_x0);
     out["logistic_status"] = m.logistic_status;
+    out["logistic_not_identifiable_because"] = identifiability.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(identifiability);
     out["rise_width_decades"] = cli::json_number(m.rise_width_decades);
     out["observed_rise_width_decades"] = cli::json_number(m.observed_rise_width_decades);
     out["steepest_slope_per_decade"] = cli::json_number(m.steepest_slope_per_decade);
@@ -77,12 +146,16 @@ void run_sharpness(const sharpness_args& a) {
     std::cout << out.dump(2) << '\n';
     return;
   }
+  std::cout << "judgement: " << to_string(j.judgement);
+  if (j.replicates > 0) std::cout << "  probability: " << cli::short_number(j.probability) << (j.uncertain ? " (uncertain)" : "");
+  std::cout << '\n';
+  for (const auto& why : j.reasons) std::cout << "  " << why << '\n';
   std::cout << "n: " << x.size() << '\n';
   std::cout << "breakthroughness: " << cli::short_number(m.breakthroughness) << '\n';
   std::cout << "linearity: " << cli::short_number(m.linearity) << '\n';
   std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
             << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
-            << m.logistic_status << '\n';
+            << m.logistic_status << (identifiability.empty() ? "" : " (" + identifiability + ")") << '\n';
   std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
             << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
   std::cout << "steepest_slope_per_decade: " << cli::short_number(m.steepest_slope_per_decade) << " at x "
@@ -99,6 +172,23 @@ const emergent::cli::register_command registration{"sharpness", [](CLI::App& app
   cmd->add_option("--y", args->y_col, "y column (name or 1-based index; default: the second)");
   cmd->add_option("--lower", args->lower_col, "column of the lower end of each point's 95% interval");
   cmd->add_option("--upper", args->upper_col, "column of the upper end of each point's 95% interval");
+  cmd->add_option("--n", args->n_col, "column of the items behind each point: binomial uncertainty (y must be a fraction)");
+  cmd->add_option("--correct", args->correct_col, "column of correct items (with --n): y = correct / n");
+  cmd->add_option("--chance", args->chance, "floor of the metric: chance level, e.g. 0.25 for four options (default: the range's low end)");
+  cmd->add_option("--range-min", args->range_min, "low end of the metric's range (default: inferred, 0)");
+  cmd->add_option("--range-max", args->range_max, "high end of the metric's range (default: inferred, 1, or 100 when a value exceeds 1)");
+  auto& j = args->judge;
+  cmd->add_option("--min-rise", j.min_rise, "flat below this rise, as a share of the range above the floor (default 0.10)");
+  cmd->add_option("--saturated-start", j.saturated_start, "saturated when the curve starts this share of the range above the floor (default 0.5)");
+  cmd->add_option("--window", j.window_decades, "a sharp rise happens within this many decades of x (default 1)");
+  cmd->add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
+  cmd->add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
+  cmd->add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
+  cmd->add_option("--min-dip", j.min_dip, "report decreases of at least this share of the range (default 0.05)");
+  cmd->add_option("--min-models", j.min_models, "fewer models: sharp vs smooth not resolvable (default 5)");
+  cmd->add_option("--min-probability", j.min_probability, "below this bootstrap share a judgement is uncertain (default 0.8)");
+  cmd->add_option("--replicates", j.replicates, "bootstrap replicates (default 200)")->check(CLI::Range(0, 100000));
+  cmd->add_option("--seed", j.seed, "seed of the bootstrap (default 1)");
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file with a header row")->required();

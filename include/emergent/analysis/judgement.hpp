@@ -341,7 +341,20 @@ inline curve_judgement_result judge_once(std::span<const double> x, std::span<co
                                : std::string()) + ")");
     return r;
   }
-  // 5. a rise hidden in a gap wider than the window: could be a step or a smooth rise
+  // 5. a rise hidden in a gap wider than the window, or split by one model over two gaps wider
+  //    together than the window (a step landing on a model): a step and a smooth rise look the same
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    if ((r.monotone[i] - r.monotone.front()) / total > o.max_rise_before) break;
+    const std::size_t j = std::min(i + 2, n - 1);
+    const double share = (r.monotone[j] - r.monotone[i]) / total;
+    if (share < o.min_share || (r.significance_tested && rise_z(i, j) < o.z)) continue;
+    r.judgement = curve_judgement::not_resolvable;
+    say("not resolvable: " + judgement_percent(share) + " of the rise happens between x = " + judgement_number(x[i]) + " and " +
+        judgement_number(x[j]) + " (" + judgement_number((x[j] - x[i]) * per_unit) + " decades, " + std::to_string(j - i) +
+        (j - i == 1 ? " gap" : " gaps") + ", wider than the window of " + judgement_number(o.window_decades) +
+        " decades): a step and a rise that wide look the same at this spacing of models");
+    return r;
+  }
   if (r.step_share >= o.min_share && r.step_gap_decades > o.window_decades) {
     r.judgement = curve_judgement::not_resolvable;
     say("not resolvable: " + judgement_percent(r.step_share) + " of the rise lies between x = " + judgement_number(r.bracket_low) +
@@ -371,7 +384,8 @@ inline curve_judgement_result judge_once(std::span<const double> x, std::span<co
 /// 4. sharp when some window of at most `window_decades` decades, starting after at least two
 ///    models that hold at most `max_rise_before` of the rise, holds at least `min_share` of the
 ///    rise, significantly;
-/// 5. not_resolvable when that share lies in one gap wider than the window; otherwise smooth.
+/// 5. not_resolvable when such a share (after such a flat stretch) lies within one or two gaps
+///    wider together than the window, or anywhere in one gap wider than the window; otherwise smooth.
 /// The monotone fit is weighted isotonic regression (w = 1 / variance); significance uses the
 /// variance of the pooled blocks times the quasi-likelihood dispersion phi = max(1, Pearson X^2 / df)
 /// about it (McCullagh & Nelder 1989), so a dip between models inflates the uncertainty instead of

@@ -1,5 +1,7 @@
 // Definition of emergent::cli::report::analyse (see analyse.hpp).
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <span>
@@ -12,11 +14,9 @@
 #include <emergent/fit/fit_curve.hpp>
 #define EMERGENT_REPORT_HAVE_FIT 1
 #endif
-#if __has_include(<emergent/analysis/mirage.hpp>) && __has_include(<emergent/analysis/sharpness.hpp>)
+#include <emergent/analysis/judgement.hpp>
 #include <emergent/analysis/mirage.hpp>
-#include <emergent/analysis/sharpness.hpp>
-#define EMERGENT_REPORT_HAVE_MIRAGE 1
-#endif
+#include <emergent/analysis/breakthroughness.hpp>
 
 #include "analyse.hpp"
 
@@ -56,7 +56,63 @@ fitted_curve segmented_curve(const segmented_fit& f, double x0, double x1) {
 
 }  // namespace
 
-void analyse(series_result& s, const task_result& task) {
+namespace {
+
+/// The hard or soft curve of a series prepared for judge_curve: values transformed so that rising
+/// means improving, with counts or standard errors.
+struct judged_curve {
+  std::vector<double> x, y, n, se;
+  judgement_options options;
+};
+
+judged_curve prepare(const series_result& s, const metric_spec& m, bool hard, const report_spec& spec) {
+  judged_curve c;
+  c.options = spec.judge;
+  c.options.chance = m.chance;
+  if (m.range) {
+    c.options.range_low = m.range->first;
+    c.options.range_high = m.range->second;
+  }
+  bool counts = m.bounded01 && !m.lower_is_better && !m.log_scale;
+  bool errors = true;
+  for (const auto& p : s.points) {
+    const estimate* e = hard ? &p.hard : (p.soft ? &*p.soft : nullptr);
+    if (!e || !std::isfinite(e->value)) continue;
+    double v = e->value, se = (e->upper - e->lower) / (2 * 1.959963984540054);
+    if (m.log_scale) {
+      if (!(v > 0)) continue;
+      se = se / (v * std::log(10.0));
+      v = std::log10(v);
+    }
+    if (m.lower_is_better) v = -v;
+    c.x.push_back(p.x);
+    c.y.push_back(v);
+    counts = counts && e->n && *e->n >= 1 && e->value >= 0 && e->value <= 1;
+    c.n.push_back(e->n.value_or(0));
+    errors = errors && std::isfinite(se) && se >= 0;
+    c.se.push_back(std::isfinite(se) ? se : 0.0);
+  }
+  if (!counts) c.n.clear();
+  if (counts || !errors) c.se.clear();
+  if (m.log_scale || m.lower_is_better) {
+    // a transformed loss has no fixed range: judged on its own range (the reasons say so)
+    c.options.range_low.reset();
+    c.options.range_high.reset();
+    c.options.chance.reset();
+  }
+  return c;
+}
+
+bool strictly_increasing(const std::vector<double>& x) {
+  for (std::size_t i = 1; i < x.size(); ++i) {
+    if (!(x[i] > x[i - 1])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void analyse(series_result& s, const task_result& task, const report_spec& spec) {
   series_analysis& a = s.analysis;
   const auto& pts = s.points;
   const double sign = task.spec.hard.lower_is_better ? -1.0 : 1.0;
@@ -74,121 +130,178 @@ void analyse(series_result& s, const task_result& task) {
   }
   std::size_t distinct = 0;
   for (std::size_t i = 0; i < x.size(); ++i) distinct += (i == 0 || x[i] != x[i - 1]) ? 1 : 0;
+  const bool constant = *std::max_element(y.begin(), y.end()) == *std::min_element(y.begin(), y.end());
   if (distinct < 4) {
-    a.verdict = "too few models";
-    a.verdict_reason = std::to_string(distinct) + " distinct x value(s): a break needs at least 4";
-    return;
+    a.notes.push_back(std::to_string(distinct) + " distinct x value(s): no breakpoint or logistic fit (they need at least 4)");
+  } else if (constant) {
+    a.notes.push_back("the hard metric has the same value for every model: no breakpoint or logistic fit");
+  } else {
+    try {
+      const segmented_fit f = fit_segmented(std::span<const double>(x), std::span<const double>(y));
+      const auto& b = f.breakpoints.front();
+      a.breakpoint = b.estimate;
+      a.breakpoint_lower = b.ci_low;
+      a.breakpoint_upper = b.ci_high;
+      a.breakpoint_bracket = std::pair{b.bracket_left, b.bracket_right};
+      a.breakpoint_narrower_than_gap = b.narrower_than_gap;
+      a.segmented_fit = segmented_curve(f, x.front(), x.back());
+      for (const auto& w : f.warnings) a.notes.push_back(w);
+    } catch (const std::exception& e) {
+      a.notes.push_back(std::string("segmented regression failed: ") + e.what());
+    }
+    try {
+      const break_test_result d = davies_test(std::span<const double>(x), std::span<const double>(y));
+      a.breakpoint_p = d.p_value;
+    } catch (const std::exception& e) {  // e.g. a curve a hinge fits exactly: no residual variance
+      a.notes.push_back(std::string("Davies test failed: ") + e.what());
+    }
   }
-  if (*std::max_element(y.begin(), y.end()) == *std::min_element(y.begin(), y.end())) {
-    a.verdict = "flat";
-    a.verdict_reason = "the hard metric has the same value for every model";
-    return;
+
+  // The judgement of the hard curve (emergent::judge_curve, counts when known) and, with a soft
+  // metric, the verdict of the pair; both with their bootstrap probability.
+  const judged_curve hc = prepare(s, task.spec.hard, true, spec);
+  std::optional<judged_curve> sc;
+  if (task.spec.soft) sc = prepare(s, *task.spec.soft, false, spec);
+  curve_judgement_result hj;
+  if (!strictly_increasing(hc.x)) {
+    a.judgement = "not_resolvable";
+    a.judgement_reasons = {"two models of this series share an x value: the curve cannot be judged"};
+  } else {
+    try {
+      hj = judge_curve(hc.x, hc.y, hc.n, hc.se, hc.options);
+      a.judgement = std::string(to_string(hj.judgement));
+      a.judgement_probability = hj.probability;
+      a.judgement_reasons = hj.reasons;
+      if (hj.rise_share > 0) a.rise_bracket = std::pair{hj.bracket_low, hj.bracket_high};
+    } catch (const std::exception& e) {
+      a.judgement = "not_resolvable";
+      a.judgement_reasons = {std::string("the judgement failed: ") + e.what()};
+    }
   }
-  try {
-    const segmented_fit f = fit_segmented(std::span<const double>(x), std::span<const double>(y));
-    const auto& b = f.breakpoints.front();
-    a.breakpoint = b.estimate;
-    a.breakpoint_lower = b.ci_low;
-    a.breakpoint_upper = b.ci_high;
-    a.segmented_fit = segmented_curve(f, x.front(), x.back());
-    for (const auto& w : f.warnings) a.notes.push_back(w);
-  } catch (const std::exception& e) {
-    a.notes.push_back(std::string("segmented regression failed: ") + e.what());
-  }
-  try {
-    const break_test_result d = davies_test(std::span<const double>(x), std::span<const double>(y));
-    a.breakpoint_p = d.p_value;
-  } catch (const numerical_error& e) {  // e.g. a curve a hinge fits exactly: no residual variance
-    a.notes.push_back(std::string("Davies test failed: ") + e.what());
-  } catch (const input_error& e) {  // too few points for the test
-    a.notes.push_back(std::string("Davies test failed: ") + e.what());
-  }
-#ifdef EMERGENT_REPORT_HAVE_FIT
-  // The four-parameter logistic of the hard metric (fit layer), weighted by the points' intervals.
-  try {
-    scaling_curve c;
-    c.x = x;
-    c.y = y;
-    bool intervals = true;
-    for (const auto& p : pts) intervals = intervals && std::isfinite(p.hard.lower) && p.hard.upper > p.hard.lower;
-    if (intervals) {
-      for (const auto& p : pts) {
-        c.lower.push_back(p.hard.lower);
-        c.upper.push_back(p.hard.upper);
+  a.verdict = a.judgement;
+  a.verdict_probability = a.judgement_probability;
+  a.uncertain = hj.uncertain;
+  std::string reason;
+  for (const auto& r : a.judgement_reasons) reason += (reason.empty() ? "" : "; ") + r;
+  if (sc && sc->x.size() >= 2 && a.judgement != "not analysed") {
+    try {
+      if (!strictly_increasing(sc->x)) throw input_error("two models of this series share an x value");
+      judgement_options so = sc->options, ho = hc.options;
+      so.replicates = ho.replicates = 0;
+      const curve_judgement_result sj = judge_curve(sc->x, sc->y, sc->n, sc->se, so);
+      mirage_options mo;
+      mo.max_width_ratio = spec.max_width_ratio;
+      const auto hard_judgement = a.judgement == "not_resolvable" ? curve_judgement::not_resolvable : hj.judgement;
+      const double ratio = emergent::detail::monotone_width(hc.x, hc.y) / emergent::detail::monotone_width(sc->x, sc->y);
+      const mirage_verdict v = emergent::detail::combine(hard_judgement, sj.judgement, ratio, false, mo);
+      a.verdict = std::string(to_string(v));
+      // bootstrap: binomial counts (or normal with the se) for the hard curve, normal with the se for the soft one
+      std::size_t same = 0, runs = 0;
+      const bool hard_noise = !hc.n.empty() || !hc.se.empty(), soft_noise = !sc->se.empty() || !sc->n.empty();
+      if (hard_noise || soft_noise) {
+        std::vector<double> yh(hc.y.size()), ys(sc->y.size());
+        for (std::size_t b = 0; b < spec.judge.replicates; ++b) {
+          auto rng = emergent::detail::xoshiro256ss::stream(spec.judge.seed + 7, b);
+          const auto draw = [&](const judged_curve& c, std::vector<double>& out) {
+            for (std::size_t i = 0; i < c.y.size(); ++i) {
+              if (!c.n.empty()) {
+                const auto ni = static_cast<std::uint64_t>(std::llround(c.n[i]));
+                out[i] = static_cast<double>(emergent::detail::binomial(rng, ni, std::clamp(c.y[i], 0.0, 1.0))) / static_cast<double>(ni);
+              } else if (!c.se.empty()) {
+                const double u1 = emergent::detail::uniform_open01(rng), u2 = emergent::detail::uniform01(rng);
+                out[i] = c.y[i] + c.se[i] * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+              } else {
+                out[i] = c.y[i];
+              }
+            }
+          };
+          draw(hc, yh);
+          draw(*sc, ys);
+          try {
+            const auto jh = judge_curve(hc.x, yh, hc.n, hc.se, ho).judgement;
+            const auto js = judge_curve(sc->x, ys, sc->n, sc->se, so).judgement;
+            const double q = emergent::detail::monotone_width(hc.x, yh) / emergent::detail::monotone_width(sc->x, ys);
+            same += emergent::detail::combine(jh, js, q, false, mo) == v ? 1 : 0;
+          } catch (const std::exception&) {
+          }
+          ++runs;
+        }
       }
+      a.verdict_probability = runs > 0 ? static_cast<double>(same) / static_cast<double>(runs) : std::nan("");
+      a.uncertain = runs > 0 && a.verdict_probability < spec.judge.min_probability;
+      for (const auto& r : sj.reasons) reason += "; soft metric: " + r;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "; 10-90%% width ratio hard/soft %.3g (max_width_ratio %.3g)", ratio, spec.max_width_ratio);
+      reason += buf;
+      reason += "; no per-example scores: the conjunction E[p^L] is not checked (emergent mirage --length does)";
+    } catch (const std::exception& e) {
+      a.verdict = "not_resolvable";
+      a.verdict_probability = std::nan("");
+      reason += std::string("; the soft curve could not be judged: ") + e.what();
     }
-    const fit_result r = fit_curve(c, fit_model::logistic);
-    fitted_curve f;
-    f.model = "logistic";
-    f.status = std::string(to_string(r.status));
-    for (std::size_t i = 0; i < r.param_names.size(); ++i) {
-      f.parameters.emplace_back(r.param_names[i], r.params(static_cast<Eigen::Index>(i)));
-      f.standard_errors.emplace_back(r.param_names[i], r.std_errors(static_cast<Eigen::Index>(i)));
+  }
+  if (a.uncertain) reason += "; uncertain: below min_probability";
+  a.verdict_reason = reason;
+#ifdef EMERGENT_REPORT_HAVE_FIT
+  // The four-parameter logistic of the hard metric (fit layer), weighted by the points' intervals:
+  // drawn (dashed when flagged) and tabulated from the same fit.
+  if (distinct >= 4 && !constant) {
+    try {
+      scaling_curve c;
+      c.x = x;
+      c.y = y;
+      bool intervals = true;
+      for (const auto& p : pts) intervals = intervals && std::isfinite(p.hard.lower) && p.hard.upper > p.hard.lower;
+      if (intervals) {
+        for (const auto& p : pts) {
+          c.lower.push_back(p.hard.lower);
+          c.upper.push_back(p.hard.upper);
+        }
+      }
+      const fit_result r = fit_curve(c, fit_model::logistic);
+      fitted_curve f;
+      f.model = intervals ? "logistic (weighted)" : "logistic";
+      f.status = std::string(to_string(r.status));
+      for (std::size_t i = 0; i < r.param_names.size(); ++i) {
+        f.parameters.emplace_back(r.param_names[i], r.params(static_cast<Eigen::Index>(i)));
+        f.standard_errors.emplace_back(r.param_names[i], r.std_errors(static_cast<Eigen::Index>(i)));
+      }
+      for (int i = 0; i <= 120; ++i) {
+        const double xi = x.front() + (x.back() - x.front()) * i / 120.0;
+        f.x.push_back(xi);
+        f.y.push_back(r.predict(xi));
+      }
+      f.flags = r.flags;
+      if (r.status != fit_status::converged && std::find(f.flags.begin(), f.flags.end(), f.status) == f.flags.end()) {
+        f.flags.insert(f.flags.begin(), f.status);
+      }
+      for (auto& flag : f.flags) {
+        if (flag == "not_identifiable") flag += hj.step_between_models ? " (too steep: a step between two models)" : " (flat or linear)";
+        a.notes.push_back("logistic fit: " + flag);
+      }
+      // the tabulated k and width are the drawn fit's (x is log10, so k is per decade)
+      if (r.status == fit_status::converged || r.status == fit_status::hit_bound) {
+        const double k = r.param("k");
+        a.sharpness.emplace_back("logistic_k", k);
+        a.sharpness.emplace_back("rise_width_decades", k != 0 ? 2.0 * std::log(9.0) / std::abs(k) : INFINITY);
+      }
+      a.hard_fit = f;
+    } catch (const std::exception& e) {
+      a.notes.push_back(std::string("logistic fit failed: ") + e.what());
     }
-    for (int i = 0; i <= 120; ++i) {
-      const double xi = x.front() + (x.back() - x.front()) * i / 120.0;
-      f.x.push_back(xi);
-      f.y.push_back(r.predict(xi));
-    }
-    for (const auto& flag : r.flags) a.notes.push_back("logistic fit: " + flag);
-    a.hard_fit = f;
-  } catch (const std::exception& e) {
-    a.notes.push_back(std::string("logistic fit failed: ") + e.what());
   }
 #endif
-#ifdef EMERGENT_REPORT_HAVE_MIRAGE
-  // Sharpness of the hard curve, and the mirage verdict: is the curve sharp under the hard metric,
-  // under the soft one, both or neither (emergent::is_sharp_curve, the criterion of mirage_analysis).
-  try {
-    const sharpness m = measure_sharpness(std::span<const double>(x), std::span<const double>(y));
-    a.sharpness = {{"breakthroughness", m.breakthroughness}, {"linearity", m.linearity}};
-    if (m.logistic_status == "converged" || m.logistic_status == "hit_bound") {
-      a.sharpness.emplace_back("logistic_k", m.logistic_k);
-      a.sharpness.emplace_back("rise_width_decades", m.rise_width_decades);
+  if (distinct >= 3 && strictly_increasing(x)) {
+    try {
+      a.sharpness.insert(a.sharpness.begin(), {{"breakthroughness", breakthroughness(std::span<const double>(x), std::span<const double>(y))},
+                                               {"linearity", linearity(std::span<const double>(x), std::span<const double>(y))}});
+    } catch (const std::exception& e) {
+      a.notes.push_back(std::string("sharpness failed: ") + e.what());
     }
-    a.sharpness.emplace_back("observed_rise_width_decades", m.observed_rise_width_decades);
-  } catch (const std::exception& e) {
-    a.notes.push_back(std::string("sharpness failed: ") + e.what());
   }
-  try {
-    const bool hard_sharp = is_sharp_curve(std::span<const double>(x), std::span<const double>(y));
-    std::vector<double> sx, sy;
-    for (const auto& p : pts) {
-      if (!p.soft) continue;
-      double v = p.soft->value;
-      const metric_spec& sm = *task.spec.soft;
-      if (sm.log_scale) v = v > 0 ? std::log10(v) : std::nan("");
-      if (sm.lower_is_better) v = -v;  // a rising curve means improving
-      if (!std::isfinite(v)) continue;
-      sx.push_back(p.x);
-      sy.push_back(v);
-    }
-    if (task.spec.soft && sx.size() >= 4) {
-      const bool soft_sharp = is_sharp_curve(std::span<const double>(sx), std::span<const double>(sy));
-      a.verdict = std::string(to_string(hard_sharp ? (soft_sharp ? mirage_verdict::sharp_under_both
-                                                                 : mirage_verdict::sharp_under_hard_only)
-                                                   : (soft_sharp ? mirage_verdict::sharp_under_soft_only
-                                                                 : mirage_verdict::smooth_under_both)));
-      a.verdict_reason = std::string("hard metric ") + (hard_sharp ? "sharp" : "smooth") + ", soft metric " +
-                         (soft_sharp ? "sharp" : "smooth") + " (emergent::is_sharp_curve on the per-model values)";
-    } else {
-      a.verdict = hard_sharp ? "sharp (no soft metric)" : "smooth (no soft metric)";
-      a.verdict_reason = std::string("hard metric ") + (hard_sharp ? "sharp" : "smooth") +
-                         "; without a soft metric of the same answers the mirage question cannot be asked";
-    }
-    return;
-  } catch (const std::exception& e) {
-    a.notes.push_back(std::string("mirage verdict failed: ") + e.what());
-  }
-#endif
-  if (a.breakpoint_p) {
-    const bool brk = *a.breakpoint_p < 0.05;
-    a.verdict = brk ? "break" : "no significant break";
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "Davies test for a change in slope: p = %.3g", *a.breakpoint_p);
-    a.verdict_reason = buf;
-  } else if (!a.notes.empty()) {
-    a.verdict_reason = a.notes.back();
+  if (std::isfinite(hj.rise_width_decades) && a.judgement != "not analysed") {
+    a.sharpness.emplace_back("monotone_rise_width_decades", hj.rise_width_decades);
+    a.sharpness.emplace_back("width_at_most_decades", hj.width_at_most_decades);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <emergent/analysis/judgement.hpp>
 #include <emergent/core/error.hpp>
 #include <emergent/stats/accumulators.hpp>
 #include <emergent/stats/intervals.hpp>
@@ -99,6 +100,8 @@ struct metric_spec {
   bool lower_is_better = false;      ///< e.g. perplexity, loss
   bool log_scale = false;            ///< draw on a log y axis
   bool bounded01 = true;             ///< values are fractions in [0, 1] (hard metrics, probabilities)
+  std::optional<double> chance;      ///< floor of the metric for the judgement (chance level; default: range low end)
+  std::optional<std::pair<double, double>> range;  ///< the metric's range (default: inferred, see judge_curve)
 };
 
 /// One task of the report: which table, which rows, which series, which x, which metrics.
@@ -122,6 +125,8 @@ struct report_spec {
   std::string title = "emergent report";
   std::string compute_table;  ///< CSV with model, params, tokens, flops (optional)
   double gap_factor = 4;      ///< grey band where consecutive models differ by more than this factor in x
+  emergent::judgement_options judge;  ///< thresholds of the judgement of each curve (spec key "judgement")
+  double max_width_ratio = 0.9;       ///< hard sharper than soft below this ratio of 10-90% widths (mirage verdict)
   std::vector<task_spec> tasks;
 };
 
@@ -151,6 +156,7 @@ struct fitted_curve {
   std::vector<std::pair<std::string, double>> parameters;
   std::vector<std::pair<std::string, double>> standard_errors;
   std::vector<double> x, y;  ///< samples (log10 x)
+  std::vector<std::string> flags;  ///< the fitter's flags (e.g. not_identifiable): drawn dashed, named in the legend
 };
 
 /// The analysis of one series; every field optional because not every series allows every analysis.
@@ -162,6 +168,14 @@ struct series_analysis {
   std::optional<fitted_curve> soft_fit;
   std::optional<fitted_curve> segmented_fit;  ///< piecewise-linear fit behind the breakpoint
   std::optional<double> breakpoint, breakpoint_lower, breakpoint_upper, breakpoint_p;
+  std::optional<std::pair<double, double>> breakpoint_bracket;  ///< the observed x around the break
+  bool breakpoint_narrower_than_gap = false;  ///< its interval is narrower than the bracket: drawn as the bracket
+  std::string judgement = "not analysed";     ///< judge_curve of the hard curve: sharp, smooth, saturated, flat, not_resolvable
+  double judgement_probability = std::nan(""); ///< its bootstrap probability (NaN: no uncertainty known)
+  std::vector<std::string> judgement_reasons; ///< why
+  std::optional<std::pair<double, double>> rise_bracket;  ///< the models bracketing the largest rise of the monotone fit
+  double verdict_probability = std::nan("");  ///< bootstrap probability of the verdict
+  bool uncertain = false;                     ///< verdict probability below min_probability
   std::vector<std::pair<std::string, double>> sharpness;  ///< named sharpness scores
   std::string verdict = "not analysed";
   std::string verdict_reason;

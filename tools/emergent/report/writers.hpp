@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -72,9 +73,21 @@ inline plot::figure make_figure(const task_result& t, double gap_factor) {
       }
     }
     const series_analysis& a = s.analysis;
-    if (a.hard_fit) {
+    std::optional<plot::series> flagged;
+    if (a.hard_fit && a.hard_fit->flags.empty()) {
       hs.fit_x = a.hard_fit->x;
       hs.fit_y = a.hard_fit->y;
+    } else if (a.hard_fit) {
+      // a flagged fit is drawn dashed, and its flags are named in the legend
+      plot::series fs;
+      std::string flags;
+      for (const auto& f : a.hard_fit->flags) flags += (flags.empty() ? "" : ", ") + f;
+      fs.label = s.label + ": " + a.hard_fit->model + " fit, " + flags;
+      fs.color = c;
+      fs.fit_x = a.hard_fit->x;
+      fs.fit_y = a.hard_fit->y;
+      fs.dashed_fit = true;
+      flagged = std::move(fs);
     }
     const bool significant = a.breakpoint && a.breakpoint_p && *a.breakpoint_p < 0.05;
     if (a.segmented_fit && significant) {
@@ -89,9 +102,14 @@ inline plot::figure make_figure(const task_result& t, double gap_factor) {
     if (significant) {  // only breaks that Davies' test supports are drawn
       double lo = a.breakpoint_lower.value_or(*a.breakpoint), hi = a.breakpoint_upper.value_or(*a.breakpoint);
       if (!std::isfinite(lo) || !std::isfinite(hi)) lo = hi = *a.breakpoint;
+      if (a.breakpoint_narrower_than_gap && a.breakpoint_bracket) {  // no interval is narrower than the models around it
+        lo = a.breakpoint_bracket->first;
+        hi = a.breakpoint_bracket->second;
+      }
       hard.breakpoints.push_back({*a.breakpoint, lo, hi, c});
     }
     hard.data.push_back(std::move(hs));
+    if (flagged) hard.data.push_back(std::move(*flagged));
     if (!ss.x.empty()) soft.data.push_back(std::move(ss));
   }
   hard.gaps = soft.gaps = plot::empty_ranges(xs, gap_factor);
@@ -135,6 +153,7 @@ inline nlohmann::ordered_json to_json(const fitted_curve& f) {
   for (const auto& [k, v] : f.standard_errors) j["standard_errors"][k] = number_or_null(v);
   j["curve"] = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < f.x.size(); ++i) j["curve"].push_back({f.x[i], number_or_null(f.y[i])});
+  j["flags"] = f.flags;
   return j;
 }
 
@@ -204,13 +223,23 @@ inline nlohmann::ordered_json make_json(const report_spec& spec, const std::vect
         aj["breakpoint"] = {{"x", *a.breakpoint},
                             {"lower", detail::number_or_null(a.breakpoint_lower.value_or(std::nan("")))},
                             {"upper", detail::number_or_null(a.breakpoint_upper.value_or(std::nan("")))},
-                            {"p_value", detail::number_or_null(a.breakpoint_p.value_or(std::nan("")))}};
+                            {"p_value", detail::number_or_null(a.breakpoint_p.value_or(std::nan("")))},
+                            {"bracket", a.breakpoint_bracket ? nlohmann::ordered_json{a.breakpoint_bracket->first, a.breakpoint_bracket->second}
+                                                             : nlohmann::ordered_json(nullptr)},
+                            {"narrower_than_gap", a.breakpoint_narrower_than_gap}};
       } else {
         aj["breakpoint"] = nullptr;
       }
       aj["sharpness"] = nlohmann::ordered_json::object();
       for (const auto& [k, v] : a.sharpness) aj["sharpness"][k] = detail::number_or_null(v);
+      aj["judgement"] = a.judgement;
+      aj["judgement_probability"] = detail::number_or_null(a.judgement_probability);
+      aj["judgement_reasons"] = a.judgement_reasons;
+      aj["rise_bracket"] = a.rise_bracket ? nlohmann::ordered_json{a.rise_bracket->first, a.rise_bracket->second}
+                                          : nlohmann::ordered_json(nullptr);
       aj["verdict"] = a.verdict;
+      aj["verdict_probability"] = detail::number_or_null(a.verdict_probability);
+      aj["uncertain"] = a.uncertain;
       aj["verdict_reason"] = a.verdict_reason;
       aj["notes"] = a.notes;
       sj["analysis"] = aj;
@@ -223,6 +252,20 @@ inline nlohmann::ordered_json make_json(const report_spec& spec, const std::vect
 
 /// Text of the x position of a breakpoint or jump: "10^21.3".
 inline std::string pow10_text(double x) { return "10^" + fixed(x, 1); }
+
+/// True when the x range (x0, x1) overlaps a grey band of the task (a gap with no model).
+inline bool spans_gap(const task_result& t, double x0, double x1) {
+  for (const auto& [g0, g1] : t.gaps) {
+    if (g0 < x1 && g1 > x0) return true;
+  }
+  return false;
+}
+
+/// " (p = 0.98)", " (p = 0.62, uncertain)", or "" when there is no bootstrap probability.
+inline std::string probability_text(double p, bool uncertain) {
+  if (!std::isfinite(p)) return "";
+  return " (p = " + fixed(p, 2) + (uncertain ? ", uncertain)" : ")");
+}
 
 /// One summary row per series: the cells shown in the terminal and in index.html.
 struct summary_row {
@@ -245,12 +288,16 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
       r.hard_range = fixed(lo, 3) + "-" + fixed(hi, 3);
       const auto& a = s.analysis;
       if (a.jump_from) {
-        r.jump = (a.jump >= 0 ? "+" : "") + fixed(a.jump, 3) + " at " + pow10_text(s.points[*a.jump_from].x) + "-" +
-                 pow10_text(s.points[*a.jump_from + 1].x);
+        const double x0 = s.points[*a.jump_from].x, x1 = s.points[*a.jump_from + 1].x;
+        r.jump = (a.jump >= 0 ? "+" : "") + fixed(a.jump, 3) + " from " + pow10_text(x0) + " to " + pow10_text(x1) +
+                 (spans_gap(t, x0, x1) ? " (across a grey gap: no model there)" : "");
       } else {
         r.jump = "-";
       }
-      r.breakpoint = a.breakpoint ? pow10_text(*a.breakpoint) +
+      if (a.breakpoint && a.breakpoint_narrower_than_gap && a.breakpoint_bracket) {
+        r.breakpoint = "between " + pow10_text(a.breakpoint_bracket->first) + " and " + pow10_text(a.breakpoint_bracket->second) +
+                       " (its interval is narrower than this gap)";
+      } else r.breakpoint = a.breakpoint ? pow10_text(*a.breakpoint) +
                                         (a.breakpoint_lower && std::isfinite(*a.breakpoint_lower) &&
                                                  std::isfinite(*a.breakpoint_upper)
                                              ? " [" + fixed(*a.breakpoint_lower, 1) + ", " +
@@ -269,7 +316,8 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
         sharp += (sharp.empty() ? "" : " ") + (found == short_names.end() ? k : found->second) + "=" + sci(v, 3);
       }
       r.sharpness = sharp.empty() ? "-" : sharp;
-      r.verdict = a.verdict;
+      r.verdict = a.verdict + probability_text(a.verdict_probability, a.uncertain);
+      if (a.verdict != a.judgement) r.verdict += "; hard: " + a.judgement + probability_text(a.judgement_probability, false);
       rows.push_back(r);
     }
   }
@@ -312,7 +360,9 @@ inline std::string html_text(const std::string& s) {
   for (std::size_t i = 0; i < e.size(); ++i) {
     if (e.compare(i, 3, "10^") == 0) {
       std::size_t j = i + 3;
-      while (j < e.size() && (std::isdigit(static_cast<unsigned char>(e[j])) || e[j] == '.' || e[j] == '-')) ++j;
+      if (j < e.size() && e[j] == '-') ++j;  // a sign only at the start: "10^21.4-10^21.7" is two powers
+      while (j < e.size() && (std::isdigit(static_cast<unsigned char>(e[j])) || e[j] == '.')) ++j;
+      if (j > i + 3 && e[j - 1] == '.') --j;  // a full stop after the number is not part of it
       if (j > i + 3) {
         out += "10<sup>" + e.substr(i + 3, j - i - 3) + "</sup>";
         i = j - 1;
@@ -337,7 +387,9 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
     << "img{max-width:100%;height:auto;border:1px solid #eee}\n</style>\n</head>\n<body>\n";
   o << "<h1>" << html_escape(spec.title) << "</h1>\n";
   o << "<p>For each task and series: the hard metric (left) and the soft metric (right) against "
-       "log-compute, with 95% intervals, fitted curves, breakpoints and the mirage verdict. "
+       "log-compute, with 95% intervals, fitted curves (dashed when the fitter flags them), breakpoints, the judgement "
+       "of each curve (sharp, smooth, saturated, flat, not_resolvable) and, with a soft metric, the mirage verdict, each "
+       "with its bootstrap probability p. "
        "Every number is also in <a href=\"report.json\">report.json</a>.</p>\n";
   // Overview: one row per task.
   o << "<table id=\"overview\">\n<tr><th>task</th><th>series</th><th>models</th><th>largest rise of the hard metric</th>"
@@ -350,14 +402,15 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
     for (const auto& s : t.series) {
       models += s.points.size();
       if (s.analysis.jump_from && (!best || s.analysis.jump > best->analysis.jump)) best = &s;
-      ++verdicts[s.analysis.verdict];
+      ++verdicts[s.analysis.verdict + (s.analysis.uncertain ? " (uncertain)" : "")];
     }
     std::string v;
     for (const auto& [k, c] : verdicts) v += (v.empty() ? "" : ", ") + std::to_string(c) + " " + k;
     std::string rise = "-";
     if (best) {
-      rise = fixed(best->analysis.jump, 3) + " (" + best->label + ", " + pow10_text(best->points[*best->analysis.jump_from].x) +
-             " to " + pow10_text(best->points[*best->analysis.jump_from + 1].x) + ")";
+      const double x0 = best->points[*best->analysis.jump_from].x, x1 = best->points[*best->analysis.jump_from + 1].x;
+      rise = fixed(best->analysis.jump, 3) + " (" + best->label + ", " + pow10_text(x0) + " to " + pow10_text(x1) +
+             (spans_gap(t, x0, x1) ? ", across a grey gap with no model: the rise could be anywhere in it" : "") + ")";
     }
     o << "<tr><td><a href=\"#" << html_escape(t.spec.id) << "\">" << html_escape(t.spec.id) << "</a></td><td>" << t.series.size()
       << "</td><td>" << models << "</td><td>" << html_text(rise) << "</td><td>" << html_escape(v) << "</td></tr>\n";
@@ -379,12 +432,16 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
         << "</td><td>" << html_escape(r.verdict) << "</td></tr>\n";
     }
     o << "</table>\n";
-    std::string reasons;
     for (const auto& s : t.series) {
-      if (!s.analysis.verdict_reason.empty()) reasons += s.label + ": " + s.analysis.verdict_reason + ". ";
+      if (!s.analysis.verdict_reason.empty()) {
+        o << "<p class=\"reasons\">" << html_text(s.label + ": " + s.analysis.verdict + probability_text(s.analysis.verdict_probability, s.analysis.uncertain) +
+                                                  ". " + s.analysis.verdict_reason) << "</p>\n";
+      }
     }
-    if (!reasons.empty()) o << "<p class=\"reasons\">" << html_escape(reasons) << "</p>\n";
     for (const auto& n : t.notes) o << "<p class=\"note\">" << html_escape(n) << "</p>\n";
+    for (const auto& s : t.series) {
+      for (const auto& n : s.analysis.notes) o << "<p class=\"note\">" << html_escape(s.label + ": " + n) << "</p>\n";
+    }
     o << "</section>\n";
   }
   o << "<script>\n(function () {\n  var imgs = document.images, n = imgs.length, ok = 0, bad = 0;\n"
