@@ -362,7 +362,7 @@ inline std::string render_svg(const figure& fig) {
   }
   if (any_fit) legend.push_back({"fit", "#444444", fig.fit_label});
   if (any_seg) legend.push_back({"seg", "#444444", fig.segmented_label});
-  if (any_band) legend.push_back({"band", "#444444", "breakpoint (line) with 95% interval (band)"});
+  if (any_band) legend.push_back({"band", "#444444", "breakpoint (line) with 95% interval, or the models around it when narrower (band)"});
   if (any_gap) legend.push_back({"gap", "#dddddd", "no model in this range"});
 
   // Legend layout: rows of entries, wrapping at the figure width.
