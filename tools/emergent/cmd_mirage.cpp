@@ -1,7 +1,9 @@
 // `emergent mirage`: reads per-example scores (one row per example: a model column, an x column and
 // one column per metric), builds the hard and soft curves from the same predictions and prints the
 // mirage verdict with the bootstrap probability of each verdict (see docs/analysis.md).
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,7 +20,7 @@ namespace {
 struct mirage_args {
   std::string file, model_col = "model", x_col = "x", hard_col, soft_col, length_col;
   emergent::judgement_options judge;
-  std::optional<double> hard_chance, soft_chance;
+  double hard_chance = std::numeric_limits<double>::quiet_NaN(), soft_chance = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
   double max_width_ratio = 0.9;
   std::size_t min_models = 5;
   double min_probability = 0.8;
@@ -77,8 +79,8 @@ void run_mirage(const mirage_args& a) {
   o.seed = a.seed;
   o.hard_judgement = a.judge;
   o.soft_judgement = a.judge;
-  o.hard_judgement.chance = a.hard_chance;
-  o.soft_judgement.chance = a.soft_chance;
+  if (!std::isnan(a.hard_chance)) o.hard_judgement.chance = a.hard_chance;
+  if (!std::isnan(a.soft_chance)) o.soft_judgement.chance = a.soft_chance;
   o.max_width_ratio = a.max_width_ratio;
   o.min_models = a.min_models;
   o.min_probability = a.min_probability;

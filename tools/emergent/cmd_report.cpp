@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -177,7 +179,7 @@ struct options {
   std::vector<std::string> where;
   bool soft_lower_is_better = false, soft_log = false, quiet = false;
   double gap_factor = 4;
-  std::optional<double> chance;
+  double chance = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
 };
 
 report_spec spec_from_options(const options& o) {
@@ -213,7 +215,7 @@ report_spec spec_from_options(const options& o) {
   }
   t.hard.correct_column = o.correct;
   t.hard.stderr_column = o.hard_stderr;
-  t.hard.chance = o.chance;
+  if (!std::isnan(o.chance)) t.hard.chance = o.chance;
   if (!o.soft.empty()) {
     metric_spec s;
     s.kind = t.hard.kind;

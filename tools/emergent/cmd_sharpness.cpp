@@ -4,7 +4,9 @@
 // judgement of the curve (emergent::judge_curve: sharp, smooth, saturated, flat, not_resolvable) with
 // its reasons and bootstrap probability, count-aware with --n/--correct.
 #include <algorithm>
+#include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -21,7 +23,7 @@ namespace {
 
 struct sharpness_args {
   std::string file, x_col, y_col, lower_col, upper_col, n_col, correct_col;
-  std::optional<double> chance, range_min, range_max;
+  double chance = std::numeric_limits<double>::quiet_NaN(), range_min = std::numeric_limits<double>::quiet_NaN(), range_max = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
   emergent::judgement_options judge;
   bool x_log10 = false;
   bool json = false;
@@ -94,9 +96,10 @@ void run_sharpness(const sharpness_args& a) {
   }
   const sharpness m = measure_sharpness(x, y, s);
   judgement_options jo = a.judge;
-  jo.chance = a.chance;
-  jo.range_low = a.range_min;
-  jo.range_high = a.range_max;
+  const auto given = [](double v) { return std::isnan(v) ? std::optional<double>() : std::optional<double>(v); };
+  jo.chance = given(a.chance);
+  jo.range_low = given(a.range_min);
+  jo.range_high = given(a.range_max);
   const curve_judgement_result j = judge_curve(x, y, nn, nn.empty() ? std::span<const double>(s) : std::span<const double>(), jo);
   const std::string identifiability = m.logistic_status == "not_identifiable" ? std::string(not_identifiable_reason(j)) : std::string();
   if (a.json) {

@@ -205,8 +205,11 @@ inline curve_uncertainty uncertainty_of(const std::vector<std::vector<double>>& 
 /// The verdict from the two judgements, the width ratio and the conjunction check (docs/analysis.md).
 inline mirage_verdict combine(curve_judgement hard, curve_judgement soft, double width_ratio, bool sharper_than_predicted,
                               const mirage_options& o) {
-  if (hard == curve_judgement::not_resolvable || soft == curve_judgement::not_resolvable) return mirage_verdict::not_resolvable;
-  const bool hard_rises = hard == curve_judgement::sharp || hard == curve_judgement::smooth;
+  // an unresolved soft shape leaves the question open; an unresolved hard shape does not (judge_curve
+  // returns flat and saturated first, so a not_resolvable hard curve does rise, and the mirage
+  // question is whether it is sharper than the soft one: the width ratio and E[p^L] answer that)
+  if (soft == curve_judgement::not_resolvable) return mirage_verdict::not_resolvable;
+  const bool hard_rises = hard != curve_judgement::flat && hard != curve_judgement::saturated;
   const bool soft_sharp = soft == curve_judgement::sharp;
   if (!hard_rises) return soft_sharp ? mirage_verdict::sharp_under_soft_only : mirage_verdict::smooth_under_both;
   if (soft_sharp || sharper_than_predicted) return mirage_verdict::sharp_under_both;
@@ -254,7 +257,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
 /// otherwise standard errors of the means); the 10-90% widths w of their monotone fits give the
 /// ratio w_hard / w_soft; with options.answer_lengths, `k_of_k_check` asks whether E[p^L] of the soft
 /// curve predicts the hard one. Verdict, in order: not_resolvable when fewer than min_models models
-/// or a curve is not resolvable or k-of-k fails; hard flat or saturated -> smooth_under_both (or
+/// or the soft curve is not resolvable or k-of-k fails; hard flat or saturated -> smooth_under_both (or
 /// sharp_under_soft_only when the soft curve is sharp); soft sharp, or the hard curve sharper than
 /// predicted (not explained and w_hard <= max_width_ratio w_predicted) -> sharp_under_both (genuine);
 /// hard sharp or w_hard / w_soft <= max_width_ratio -> sharp_under_hard_only (metric-induced);

@@ -163,12 +163,14 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
   std::optional<judged_curve> sc;
   if (task.spec.soft) sc = prepare(s, *task.spec.soft, false, spec);
   curve_judgement_result hj;
+  bool judged = false;
   if (!strictly_increasing(hc.x)) {
     a.judgement = "not_resolvable";
     a.judgement_reasons = {"two models of this series share an x value: the curve cannot be judged"};
   } else {
     try {
       hj = judge_curve(hc.x, hc.y, hc.n, hc.se, hc.options);
+      judged = true;
       a.judgement = std::string(to_string(hj.judgement));
       a.judgement_probability = hj.probability;
       a.judgement_reasons = hj.reasons;
@@ -183,7 +185,9 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
   a.uncertain = hj.uncertain;
   std::string reason;
   for (const auto& r : a.judgement_reasons) reason += (reason.empty() ? "" : "; ") + r;
-  if (sc && sc->x.size() >= 2 && a.judgement != "not analysed") {
+  if (sc && (!judged || hc.x.size() < spec.judge.min_models)) {
+    a.verdict = "not_resolvable";  // the hard curve could not be judged, or too few models: neither can the pair
+  } else if (sc && sc->x.size() >= 2) {
     try {
       if (!strictly_increasing(sc->x)) throw input_error("two models of this series share an x value");
       judgement_options so = sc->options, ho = hc.options;
@@ -191,7 +195,7 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       const curve_judgement_result sj = judge_curve(sc->x, sc->y, sc->n, sc->se, so);
       mirage_options mo;
       mo.max_width_ratio = spec.max_width_ratio;
-      const auto hard_judgement = a.judgement == "not_resolvable" ? curve_judgement::not_resolvable : hj.judgement;
+      const auto hard_judgement = hj.judgement;
       const double ratio = emergent::detail::monotone_width(hc.x, hc.y) / emergent::detail::monotone_width(sc->x, sc->y);
       const mirage_verdict v = emergent::detail::combine(hard_judgement, sj.judgement, ratio, false, mo);
       a.verdict = std::string(to_string(v));
