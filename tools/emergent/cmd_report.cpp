@@ -271,7 +271,7 @@ void run(const options& o) {
   write_file(out / "report.json", make_json(spec, tasks).dump(2) + "\n");
   write_file(out / "index.html", make_html(spec, tasks));
   if (!o.quiet) {
-    std::cout << spec.title << "\n\n" << summary_text(tasks);
+    std::cout << spec.title << "\n\n" << summary_text(tasks, spec.gap_factor);
     std::size_t notes = 0;
     for (const auto& t : tasks) notes += t.notes.size();
     if (notes > 0) {

@@ -53,7 +53,8 @@ enum class curve_judgement {
 struct judgement_options {
   /// The metric's range. Unset: [0, 1] when every value lies in [0, 1] (or counts are given),
   /// [0, 100] when every value lies in [0, 100] (BLEU, percentages), else the data's own range.
-  std::optional<double> range_low, range_high;
+  std::optional<double> range_low;
+  std::optional<double> range_high;  ///< high end of the metric's range (see range_low)
   /// The floor the rise starts from: chance level (1 / options for multiple choice). Unset: range_low.
   std::optional<double> chance;
   double min_rise = 0.10;         ///< flat unless the monotone fit rises at least this share of (ceiling - floor)
@@ -80,7 +81,8 @@ struct curve_judgement_result {
   std::array<double, 5> probabilities{};  ///< share of each judgement, indexed by the enum
   bool uncertain = false;                 ///< probability < min_probability
   std::size_t replicates = 0;             ///< bootstrap replicates run
-  double range_low = 0, range_high = 1;   ///< the metric's range used
+  double range_low = 0;                   ///< the metric's range used: low end
+  double range_high = 1;                  ///< high end
   std::string range_source;               ///< "given", "[0, 1]", "[0, 100]" or "data"
   double floor = 0;                       ///< chance level or range_low
   std::vector<double> monotone;           ///< weighted isotonic (non-decreasing) fit of y
@@ -95,10 +97,12 @@ struct curve_judgement_result {
   double step_share = 0;                  ///< its share of the total rise
   double step_z = 0;                      ///< largest raw adjacent rise / sqrt(se_i^2 + se_j^2) (binomial or given se)
   double step_gap_decades = 0;            ///< gap between the two bracketing models (decades)
-  double bracket_low = 0, bracket_high = 0;  ///< x of the bracketing models: where the step is located
+  double bracket_low = 0;                 ///< x of the model before the largest rise: where the step is located
+  double bracket_high = 0;                ///< x of the model after it
   double bracket_probability = std::numeric_limits<double>::quiet_NaN();  ///< bootstrap share with the same bracket
   bool window_found = false;              ///< a sharp window was found
-  double window_low = 0, window_high = 0; ///< x range of the best window (largest share within window_decades)
+  double window_low = 0;                  ///< x range of the best window (largest share within window_decades): start
+  double window_high = 0;                 ///< end
   double window_share = 0;                ///< its share of the total rise
   double rise_before_share = 0;           ///< share of the rise before the window
   /// Smallest span of consecutive models that holds 80% of the monotone rise: the 10-90% width is

@@ -112,7 +112,7 @@ struct mirage_result {
   /// Ratio of the hard to the soft 10-90% rise width (monotone fits), with its bootstrap percentile
   /// interval (NaN ends when fewer than two replicates had both widths finite).
   double width_ratio = std::numeric_limits<double>::quiet_NaN();
-  confidence_interval width_ratio_interval{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(), 0.95};
+  confidence_interval width_ratio_interval{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(), 0.95};  ///< bootstrap percentile interval of width_ratio
   bool conjunction_checked = false;   ///< answer lengths were given and k_of_k_check ran
   k_of_k_result conjunction;          ///< its result (E[p^L] of the soft curve against the hard one)
   bool sharper_than_predicted = false;  ///< the hard curve is narrower than E[p^L] predicts (by max_width_ratio) and not explained

@@ -185,7 +185,8 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
   a.uncertain = hj.uncertain;
   std::string reason;
   for (const auto& r : a.judgement_reasons) reason += (reason.empty() ? "" : "; ") + r;
-  if (sc && (!judged || hc.x.size() < spec.judge.min_models)) {
+  const bool rises = hj.judgement != curve_judgement::flat && hj.judgement != curve_judgement::saturated;
+  if (sc && (!judged || (rises && hc.x.size() < spec.judge.min_models))) {
     a.verdict = "not_resolvable";  // the hard curve could not be judged, or too few models: neither can the pair
   } else if (sc && sc->x.size() >= 2) {
     try {

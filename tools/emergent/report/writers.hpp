@@ -253,8 +253,10 @@ inline nlohmann::ordered_json make_json(const report_spec& spec, const std::vect
 /// Text of the x position of a breakpoint or jump: "10^21.3".
 inline std::string pow10_text(double x) { return "10^" + fixed(x, 1); }
 
-/// True when the x range (x0, x1) overlaps a grey band of the task (a gap with no model).
-inline bool spans_gap(const task_result& t, double x0, double x1) {
+/// True when the rise from x0 to x1 (log10) crosses a gap with no model: a grey band of the task's
+/// figure, or neighbours of the series more than gap_factor apart.
+inline bool spans_gap(const task_result& t, double x0, double x1, double gap_factor = 4) {
+  if (x1 - x0 > std::log10(gap_factor)) return true;
   for (const auto& [g0, g1] : t.gaps) {
     if (g0 < x1 && g1 > x0) return true;
   }
@@ -272,7 +274,7 @@ struct summary_row {
   std::string task, series, models, hard_range, jump, breakpoint, sharpness, verdict;
 };
 
-inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tasks) {
+inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tasks, double gap_factor = 4) {
   std::vector<summary_row> rows;
   for (const auto& t : tasks) {
     for (const auto& s : t.series) {
@@ -290,7 +292,7 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
       if (a.jump_from) {
         const double x0 = s.points[*a.jump_from].x, x1 = s.points[*a.jump_from + 1].x;
         r.jump = (a.jump >= 0 ? "+" : "") + fixed(a.jump, 3) + " from " + pow10_text(x0) + " to " + pow10_text(x1) +
-                 (spans_gap(t, x0, x1) ? " (across a grey gap: no model there)" : "");
+                 (spans_gap(t, x0, x1, gap_factor) ? " (across a " + sci(std::pow(10.0, x1 - x0), 2) + "x gap: no model there)" : "");
       } else {
         r.jump = "-";
       }
@@ -309,7 +311,9 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
                                                                   {"linearity", "L"},
                                                                   {"logistic_k", "k"},
                                                                   {"rise_width_decades", "w"},
-                                                                  {"observed_rise_width_decades", "w_obs"}};
+                                                                  {"observed_rise_width_decades", "w_obs"},
+                                                                  {"monotone_rise_width_decades", "w_mono"},
+                                                                  {"width_at_most_decades", "w_max"}};
       std::string sharp;
       for (const auto& [k, v] : a.sharpness) {
         const auto found = short_names.find(k);
@@ -325,8 +329,8 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
 }
 
 /// The plain-text table printed on the terminal.
-inline std::string summary_text(const std::vector<task_result>& tasks) {
-  const auto rows = summary_rows(tasks);
+inline std::string summary_text(const std::vector<task_result>& tasks, double gap_factor = 4) {
+  const auto rows = summary_rows(tasks, gap_factor);
   std::vector<summary_row> all{{"task", "series", "models", "hard range", "largest rise", "breakpoint [95% CI]", "sharpness", "verdict"}};
   all.insert(all.end(), rows.begin(), rows.end());
   std::vector<std::size_t> w(8, 0);
@@ -394,7 +398,7 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
   // Overview: one row per task.
   o << "<table id=\"overview\">\n<tr><th>task</th><th>series</th><th>models</th><th>largest rise of the hard metric</th>"
        "<th>verdicts</th></tr>\n";
-  const auto rows = summary_rows(tasks);
+  const auto rows = summary_rows(tasks, spec.gap_factor);
   for (const auto& t : tasks) {
     std::size_t models = 0;
     const series_result* best = nullptr;
@@ -410,7 +414,7 @@ inline std::string make_html(const report_spec& spec, const std::vector<task_res
     if (best) {
       const double x0 = best->points[*best->analysis.jump_from].x, x1 = best->points[*best->analysis.jump_from + 1].x;
       rise = fixed(best->analysis.jump, 3) + " (" + best->label + ", " + pow10_text(x0) + " to " + pow10_text(x1) +
-             (spans_gap(t, x0, x1) ? ", across a grey gap with no model: the rise could be anywhere in it" : "") + ")";
+             (spans_gap(t, x0, x1, spec.gap_factor) ? ", across a " + sci(std::pow(10.0, x1 - x0), 2) + "x gap with no model: the rise could be anywhere in it" : "") + ")";
     }
     o << "<tr><td><a href=\"#" << html_escape(t.spec.id) << "\">" << html_escape(t.spec.id) << "</a></td><td>" << t.series.size()
       << "</td><td>" << models << "</td><td>" << html_text(rise) << "</td><td>" << html_escape(v) << "</td></tr>\n";
