@@ -10,6 +10,7 @@
 #include "emergent/analysis/break_vs_smooth.hpp"
 #include "emergent/analysis/breakthroughness.hpp"
 #include "emergent/analysis/grokking.hpp"
+#include "emergent/analysis/judgement.hpp"
 #include "emergent/analysis/k_of_k.hpp"
 #include "emergent/analysis/mirage.hpp"
 #include "emergent/analysis/sharpness.hpp"
