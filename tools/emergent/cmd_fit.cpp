@@ -27,6 +27,7 @@ struct fit_args {
   double loss_scale = 1.0;
   bool json = false;
   std::string file;
+  bool breaks_given = false, loss_scale_given = false;
 };
 
 // JSON has no infinity: non-finite numbers become null.
@@ -41,6 +42,13 @@ std::string fixed(double v) {
 
 void run_fit(const fit_args& a) {
   using namespace emergent;
+  // Options are checked before the file is read; an option that would have no effect is refused.
+  if (a.breaks_given && a.model != "bnsl") {
+    throw input_error("fit: --breaks: only --model bnsl has breaks (--model " + a.model + " has none)");
+  }
+  if (a.loss_scale_given && a.loss == "none") {
+    throw input_error("fit: --loss-scale: has no effect without a robust --loss (huber, soft_l1 or cauchy)");
+  }
   const fit_model model = parse_fit_model(a.model);
   fit_options options;
   options.breaks = a.breaks;
@@ -83,6 +91,14 @@ void run_fit(const fit_args& a) {
                           " parameters");
   }
   const fit_result r = fit_xy(x, y, model, options, w);
+  // An exact fit (RSS = 0) has AICc = -inf and no standard errors: not a usable fit, whatever the
+  // optimiser's status says.
+  if (!std::isfinite(r.aicc) || !std::isfinite(r.rss)) {
+    throw numerical_error("fit: " + a.file + ": the " + a.model + " curve passes exactly through every point (rss " +
+                          fixed(r.rss) + ", AICc " + fixed(r.aicc) +
+                          "): the fit has no residual error, so its AICc and standard errors are undefined "
+                          "(are x and y the same column, or y a function of x?)");
+  }
 
   if (a.json) {
     nlohmann::ordered_json out;
@@ -136,18 +152,22 @@ void setup(CLI::App& app) {
   cmd->add_option("--model", args->model, "logistic, power_law, accuracy_law, bnsl or linear")
       ->check(CLI::IsMember({"logistic", "power_law", "accuracy_law", "bnsl", "linear"}))
       ->required();
-  cmd->add_option("--breaks", args->breaks, "number of breaks of bnsl (1 to 3)")->check(CLI::Range(1, 3));
+  auto* breaks = cmd->add_option("--breaks", args->breaks, "number of breaks of bnsl (1 to 3)")->check(CLI::Range(1, 3));
   cmd->add_option("--x", args->x_col, "x column (name or 1-based index; default: the first)");
   cmd->add_option("--y", args->y_col, "y column (name or 1-based index; default: the second)");
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
   cmd->add_option("--weights", args->weights_col, "column of positive weights (1/sigma^2)");
   cmd->add_option("--loss", args->loss, "robust loss: huber, soft_l1 or cauchy")
       ->check(CLI::IsMember({"none", "huber", "soft_l1", "cauchy"}));
-  cmd->add_option("--loss-scale", args->loss_scale, "scale of the robust loss, in units of y")
-      ->check(CLI::PositiveNumber);
+  auto* loss_scale = cmd->add_option("--loss-scale", args->loss_scale, "scale of the robust loss, in units of y")
+                         ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file with a header row")->required();
-  cmd->callback([args] { run_fit(*args); });
+  cmd->callback([args, breaks, loss_scale] {
+    args->breaks_given = breaks->count() > 0;
+    args->loss_scale_given = loss_scale->count() > 0;
+    run_fit(*args);
+  });
 }
 
 const emergent::cli::register_command registration{"fit", setup};

@@ -23,6 +23,9 @@ struct sharpness_args {
 
 void run_sharpness(const sharpness_args& a) {
   using namespace emergent;
+  if (a.lower_col.empty() != a.upper_col.empty()) {
+    throw input_error("sharpness: --lower and --upper must be given together");
+  }
   const auto table = cli::csv_table::read(a.file);
   cli::xy_columns d = cli::read_xy(table, a.x_col, a.y_col, a.x_log10);
   if (d.x.size() < 3) {
@@ -57,7 +60,7 @@ void run_sharpness(const sharpness_args& a) {
     y.push_back(d.y[i]);
     if (!se.empty()) s.push_back(se[i]);
   }
-  const sharpness m = measure_sharpness(x, y, s);
+  const sharpness m = cli::analysing(a.file, [&] { return measure_sharpness(x, y, s); });
   if (a.json) {
     nlohmann::ordered_json out;
     out["file"] = a.file;
