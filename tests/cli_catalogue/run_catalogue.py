@@ -4,7 +4,8 @@ output-integrity checks below against one build of the program, and fails on the
 
     run_catalogue.py --emergent build/gcc-debug/tools/emergent --work build/.../cli_catalogue
 
-For every case of cases.txt (`name | exit code | stderr prefix | arguments`):
+For every case of cases.txt (`name | exit code | stderr prefix | arguments`; a prefix `stdout:TEXT`
+asks instead that standard output contain TEXT):
   * the exit code is the expected one;
   * a line of standard error starts with the expected prefix (the input and output directories are
     written {in} and {out} there, as in the arguments);
@@ -108,7 +109,11 @@ class Catalogue:
         if p.returncode != expected_rc:
             self.fail(name, f"exit {p.returncode}, expected {expected_rc}\n  stderr: {stderr.strip()[:600]}")
             return
-        if prefix and not any(line.lstrip().startswith(prefix) for line in stderr.splitlines()):
+        if prefix.startswith("stdout:"):  # a text standard output must contain
+            if prefix[7:] not in stdout:
+                self.fail(name, f"standard output lacks {prefix[7:]!r}\n  stdout: {stdout.strip()[:600]}")
+                return
+        elif prefix and not any(line.lstrip().startswith(prefix) for line in stderr.splitlines()):
             self.fail(name, f"no stderr line starts with {prefix!r}\n  stderr: {stderr.strip()[:600]}")
             return
         after = snapshot(self.inputs)

@@ -84,6 +84,13 @@ void run_fit(const fit_args& a) {
       if (!(w[i] > 0)) throw parse_error(a.file, table.lines[i], table.header[cw], fixed(w[i]) + " is not a positive weight");
     }
   }
+  for (const double& v : y) {
+    if (v != y.front()) break;
+    if (&v == &y.back()) {
+      throw numerical_error("fit: " + a.file + ": " + table.header[cy] + " is constant (every row has " + fixed(v) +
+                            "): a flat line has no " + a.model + " curve to fit");
+    }
+  }
   const int p = parameter_count(model, a.breaks);
   if (static_cast<long>(x.size()) < p) {
     throw parse_error(a.file, table.lines.empty() ? 1 : table.lines.back(), table.header[cy],
@@ -91,15 +98,19 @@ void run_fit(const fit_args& a) {
                           " parameters");
   }
   const fit_result r = fit_xy(x, y, model, options, w);
-  // An exact fit (RSS = 0) has AICc = -inf and no standard errors: not a usable fit, whatever the
-  // optimiser's status says.
+  // A fit whose AICc is not finite is not a usable fit, whatever the optimiser's status says: an exact
+  // fit (RSS = 0, AICc = -inf) or too few points for the AICc correction (n <= p + 1, AICc = +inf).
   if (!std::isfinite(r.aicc) || !std::isfinite(r.rss)) {
+    if (r.aicc > 0 && r.rss > 0) {
+      throw numerical_error("fit: " + a.file + ": AICc is undefined with " + std::to_string(x.size()) + " points and " +
+                            std::to_string(p) + " parameters (its small-sample correction divides by zero): add "
+                            "points or fit a model with fewer parameters");
+    }
     throw numerical_error("fit: " + a.file + ": the " + a.model + " curve passes exactly through every point (rss " +
                           fixed(r.rss) + ", AICc " + fixed(r.aicc) +
                           "): the fit has no residual error, so its AICc and standard errors are undefined "
                           "(are x and y the same column, or y a function of x?)");
   }
-
   if (a.json) {
     nlohmann::ordered_json out;
     out["model"] = std::string(to_string(r.model));
