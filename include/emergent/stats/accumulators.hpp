@@ -299,12 +299,12 @@ class binary_accumulator {
 
 /// Exact-match rate: the proportion of examples whose prediction equals the reference (per-example
 /// scores from the metrics layer, 1 = match). A binary_accumulator under the metric's name.
-class exact_match_rate : public binary_accumulator {
+class exact_match_accumulator : public binary_accumulator {
  public:
   /// Adds one example's exact-match outcome.
   using binary_accumulator::operator();
   /// Merges a shard.
-  exact_match_rate& operator+=(const exact_match_rate& other) noexcept {
+  exact_match_accumulator& operator+=(const exact_match_accumulator& other) noexcept {
     binary_accumulator::operator+=(other);
     return *this;
   }
@@ -314,12 +314,12 @@ class exact_match_rate : public binary_accumulator {
 
 /// Mean Brier score (Brier 1950) over examples, from per-example Brier scores
 /// sum_k (p_k - y_k)^2. A mean_accumulator under the metric's name.
-class mean_brier : public mean_accumulator {
+class brier_accumulator : public mean_accumulator {
  public:
   /// Adds one example's Brier score.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_brier& operator+=(const mean_brier& other) noexcept {
+  brier_accumulator& operator+=(const brier_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }
@@ -329,12 +329,12 @@ class mean_brier : public mean_accumulator {
 
 /// Mean log-loss (cross-entropy, -log p of the correct answer) over examples, from per-example
 /// losses. A mean_accumulator under the metric's name; an infinite loss is reported as input_error.
-class mean_log_loss : public mean_accumulator {
+class log_loss_accumulator : public mean_accumulator {
  public:
   /// Adds one example's log-loss.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_log_loss& operator+=(const mean_log_loss& other) noexcept {
+  log_loss_accumulator& operator+=(const log_loss_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }
@@ -344,12 +344,12 @@ class mean_log_loss : public mean_accumulator {
 
 /// Mean edit distance (Levenshtein 1966, raw or normalised) over examples, from per-example
 /// distances. A mean_accumulator under the metric's name.
-class mean_edit_distance : public mean_accumulator {
+class edit_distance_accumulator : public mean_accumulator {
  public:
   /// Adds one example's edit distance.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_edit_distance& operator+=(const mean_edit_distance& other) noexcept {
+  edit_distance_accumulator& operator+=(const edit_distance_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }

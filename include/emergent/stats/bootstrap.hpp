@@ -23,7 +23,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "emergent/core/error.hpp"
-#include "emergent/stats/detail/random.hpp"
+#include "emergent/core/detail/random.hpp"
 #include "emergent/stats/intervals.hpp"
 
 namespace emergent {
