@@ -13,6 +13,7 @@
 #include <emergent/core/error.hpp>
 #include <emergent/fit.hpp>
 
+#include "analysis_cli.hpp"  // analysing(): analysis errors name the file
 #include "command.hpp"
 #include "csv_table.hpp"
 
@@ -97,7 +98,7 @@ void run_fit(const fit_args& a) {
                       std::to_string(x.size()) + " data rows but " + a.model + " has " + std::to_string(p) +
                           " parameters");
   }
-  const fit_result r = fit_xy(x, y, model, options, w);
+  const fit_result r = cli::analysing(a.file, [&] { return fit_xy(x, y, model, options, w); });
   // A fit whose AICc is not finite is not a usable fit, whatever the optimiser's status says: an exact
   // fit (RSS = 0, AICc = -inf) or too few points for the AICc correction (n <= p + 1, AICc = +inf).
   if (!std::isfinite(r.aicc) || !std::isfinite(r.rss)) {
