@@ -19,6 +19,10 @@ def _short(v):
 class Result(dict):
     """An analysis result: keys are also attributes (``r.p_value`` is ``r["p_value"]``)."""
 
+    def __init__(self, values=(), kind="Result"):
+        super().__init__(values)
+        self.__dict__["_kind"] = kind
+
     def __getattr__(self, name):
         try:
             return self[name]
@@ -29,18 +33,17 @@ class Result(dict):
         return list(self.keys())
 
     def __repr__(self):
-        name = self.get("_kind", "Result")
-        items = ", ".join(f"{k}={_short(v)}" for k, v in self.items() if not k.startswith("_"))
+        name = self.__dict__.get("_kind", "Result")
+        items = ", ".join(f"{k}={_short(v)}" for k, v in self.items())
         return f"{name}({items})"
 
     def __reduce__(self):
-        return (Result, (dict(self),))
+        return (Result, (dict(self), self.__dict__.get("_kind", "Result")))
 
 
 def wrap(d, kind):
     """Result of a dict from the core, nested dicts (and lists of dicts) wrapped too."""
-    out = Result()
-    out["_kind"] = kind
+    out = Result(kind=kind)
     for k, v in d.items():
         if isinstance(v, dict):
             v = wrap(v, k.capitalize())
