@@ -87,3 +87,21 @@ def test_plot_curve():
     y = 0.1 + 0.7 / (1 + np.exp(-3 * (x - 22)))
     ax = em.plot.plot_curve(x, y, lower=y - 0.02, upper=y + 0.02, fit=em.fit(x, y + 1e-3 * np.sin(x)), breaks=[22])
     assert len(ax.lines) >= 2
+
+
+def test_frame_judge(root):
+    obs = pd.read_csv(root / "examples/data/obsscaling_emergent_tasks_2shot.csv", comment="#").dropna(subset=["flops_1e21"])
+    long = obs.melt(id_vars=["model", "flops_1e21"], value_vars=["arithmetic_3ds_acc", "arithmetic_2da_acc"],
+                    var_name="task", value_name="accuracy")
+    long["log10_flops"] = np.log10(long["flops_1e21"] * 1e21)
+    j = em.frame.judge(long)
+    assert list(j["task"]) == ["arithmetic_2da_acc", "arithmetic_3ds_acc"]
+    row = j.set_index("task").loc["arithmetic_3ds_acc"]
+    sub = long[long["task"] == "arithmetic_3ds_acc"]
+    assert row["davies_p"] == pytest.approx(em.davies_test(sub["log10_flops"], sub["accuracy"]).p_value, rel=1e-9)
+    assert row["param_x0"] == pytest.approx(em.fit(sub["log10_flops"], sub["accuracy"]).params["x0"], rel=1e-9)
+    c = pd.DataFrame({"model": ["a", "b"], "flops": [1e21, 1e22]})
+    s = pd.DataFrame({"model": ["a", "b"], "accuracy": [0.1, 0.2]})
+    assert list(em.frame.join_compute(s, c)["log10_flops"]) == [21.0, 22.0]
+    with pytest.raises(em.InputError, match="'c'"):
+        em.frame.join_compute(pd.DataFrame({"model": ["c"], "accuracy": [0.1]}), c)
