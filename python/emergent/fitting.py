@@ -53,7 +53,7 @@ class FitResult:
 
     def confidence_interval(self, name, *, level=0.95):
         """Wald interval (Student t with n − p degrees of freedom) of parameter ``name``."""
-        return _core.Interval(*self._r.confidence_interval(name, float(level)), float(level))
+        return self._r.wald_interval(name, float(level))
 
     def confidence_intervals(self, *, level=0.95):
         """Wald intervals of every parameter, by name."""

@@ -109,7 +109,7 @@ void init_fit(py::module_& m) {
         for (std::size_t i = 0; i < xs.size(); ++i) dst[i] = r.predict(xs[i]);
         return out;
       })
-      .def("confidence_interval", &fit_result::confidence_interval, py::arg("name"), py::arg("level") = 0.95)
+      .def("wald_interval", &fit_result::wald_interval, py::arg("name"), py::arg("level") = 0.95)
       .def("predict_band", [](const fit_result& r, const f64_array& x, double level) {
         const auto b = emergent::predict_band(r, span_of(x, "FitResult.predict_band", "x"), level);
         py::dict d;
@@ -146,8 +146,8 @@ void init_fit(py::module_& m) {
     py::dict d;
     d["name"] = p.name;
     d["estimate"] = p.estimate;
-    d["lower"] = p.lower;
-    d["upper"] = p.upper;
+    d["lower"] = p.interval.lower;
+    d["upper"] = p.interval.upper;
     d["open_lower"] = p.open_lower;
     d["open_upper"] = p.open_upper;
     return d;

@@ -244,7 +244,7 @@ TEST_CASE("fit_xy rejects bad input with the argument and index named") {
   const auto r = fit_xy(x, y6, fit_model::linear);
   CHECK_THROWS_WITH_AS((void)r.param("x0"), "fit_result::param: name: 'x0' is not a parameter of linear (intercept, slope)",
                        input_error);
-  CHECK_THROWS_AS((void)r.confidence_interval("slope", 1.5), input_error);
+  CHECK_THROWS_AS((void)r.wald_interval("slope", 1.5), input_error);
 }
 
 TEST_CASE("a straight line: covariance, t intervals and information criteria") {
@@ -263,7 +263,8 @@ TEST_CASE("a straight line: covariance, t intervals and information criteria") {
   CHECK(r.param("intercept") == doctest::Approx(intercept).epsilon(1e-10));
   CHECK(r.rss == doctest::Approx(rss).epsilon(1e-10));
   CHECK(r.std_error("slope") == doctest::Approx(std::sqrt(rss / 4 / sxx)).epsilon(1e-8));
-  const auto [lo, hi] = r.confidence_interval("slope");
+  const auto [lo, hi, level] = r.wald_interval("slope");
+  CHECK(level == 0.95);
   CHECK(hi - r.param("slope") == doctest::Approx(2.776445105 * r.std_error("slope")).epsilon(1e-6));  // t_{0.975,4}
   CHECK(lo < slope);
   const double k = 3;

@@ -124,7 +124,7 @@ void run_fit(const fit_args& a) {
       const auto& name = r.param_names[i];
       params[name] = number(r.params(static_cast<Eigen::Index>(i)));
       se[name] = number(r.std_errors(static_cast<Eigen::Index>(i)));
-      const auto [lo, hi] = r.confidence_interval(name);
+      const auto [lo, hi, level] = r.wald_interval(name);
       ci[name] = nlohmann::ordered_json::array({number(lo), number(hi)});
     }
     out["params"] = params;
@@ -145,7 +145,7 @@ void run_fit(const fit_args& a) {
   if (r.model == fit_model::power_law || r.model == fit_model::bnsl) std::cout << "x_ref: " << fixed(r.x_ref) << '\n';
   std::printf("%-10s %14s %14s %14s %14s\n", "parameter", "estimate", "std_error", "ci95_low", "ci95_high");
   for (std::size_t i = 0; i < r.param_names.size(); ++i) {
-    const auto [lo, hi] = r.confidence_interval(r.param_names[i]);
+    const auto [lo, hi, level] = r.wald_interval(r.param_names[i]);
     std::printf("%-10s %14s %14s %14s %14s\n", r.param_names[i].c_str(), fixed(r.params(static_cast<Eigen::Index>(i))).c_str(),
                 fixed(r.std_errors(static_cast<Eigen::Index>(i))).c_str(), fixed(lo).c_str(), fixed(hi).c_str());
   }

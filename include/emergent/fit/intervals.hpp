@@ -21,6 +21,7 @@
 
 #include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/fit/fit_result.hpp"
@@ -49,8 +50,7 @@ inline std::uint64_t fit_mix_seed(std::uint64_t seed, std::uint64_t index) noexc
 struct profile_interval {
   std::string name;        ///< the parameter
   double estimate = 0;     ///< its least-squares estimate
-  double lower = 0;        ///< lower end (the parameter's box bound when `open_lower`)
-  double upper = 0;        ///< upper end (the parameter's box bound when `open_upper`)
+  confidence_interval interval;  ///< [lower, upper] at `level`; an open end is the parameter's box bound
   bool open_lower = false; ///< the profile stayed below the threshold down to the bound: no finite lower end
   bool open_upper = false; ///< the profile stayed below the threshold up to the bound: no finite upper end
 };
@@ -78,6 +78,7 @@ struct profile_interval {
   profile_interval out;
   out.name = std::string(name);
   out.estimate = fit.params(j);
+  out.interval.level = level;
   visit_fit_model(fit.model, [&](auto model) {
     using M = decltype(model);
     const int N = static_cast<int>(fit.params.size());
@@ -134,10 +135,10 @@ struct profile_interval {
         bound = 0.5 * (a + b);
       }
       if (side < 0) {
-        out.lower = bound;
+        out.interval.lower = bound;
         out.open_lower = !found;
       } else {
-        out.upper = bound;
+        out.interval.upper = bound;
         out.open_upper = !found;
       }
     }
