@@ -22,6 +22,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include "emergent/core/detail/math_policy.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/stats/detail/random.hpp"
 #include "emergent/stats/intervals.hpp"
@@ -176,7 +177,7 @@ inline void finish_interval(bootstrap_result& result, bootstrap_method method, d
   double p_lo = alpha / 2.0;
   double p_hi = 1.0 - alpha / 2.0;
   if (method == bootstrap_method::bca && *smallest != *largest) {
-    const boost::math::normal_distribution<double> standard;
+    const boost::math::normal_distribution<double, math_policy> standard;
     std::size_t below = 0;
     std::size_t equal = 0;
     for (double r : reps) {
