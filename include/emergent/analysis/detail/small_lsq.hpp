@@ -14,6 +14,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "emergent/core/detail/math_policy.hpp"
+#include "emergent/core/detail/quantile.hpp"
 
 namespace emergent::detail {
 
@@ -195,16 +196,7 @@ class analysis_rng {
   std::array<std::uint64_t, 4> state_{};
 };
 
-/// Percentile (type 7, as R's default quantile) of sorted values.
-inline double sorted_quantile(const double* sorted, std::size_t n, double p) {
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  const double h = (static_cast<double>(n) - 1.0) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = lo + 1 < n ? lo + 1 : lo;
-  const double frac = h - static_cast<double>(lo);
-  if (sorted[hi] == sorted[lo] || frac == 0.0) return sorted[lo];
-  if (!std::isfinite(sorted[lo]) || !std::isfinite(sorted[hi])) return frac < 0.5 ? sorted[lo] : sorted[hi];
-  return sorted[lo] + frac * (sorted[hi] - sorted[lo]);
-}
+/// Percentile (type 7, as R's default quantile) of sorted values: the library's one quantile.
+inline double sorted_quantile(const double* sorted, std::size_t n, double p) { return quantile_sorted(sorted, n, p); }
 
 }  // namespace emergent::detail
