@@ -272,3 +272,31 @@ TEST_CASE("a straight line: covariance, t intervals and information criteria") {
   CHECK(r.status == fit_status::converged);
   CHECK(r.predict(10) == doctest::Approx(intercept + 10 * slope));
 }
+
+TEST_CASE("fit<Model> compiles one model and equals fit_xy with the run-time name") {
+  const auto x = grid(19, 24, 12);
+  const auto y = noisy(x, 0.01, 5, [](double v) { return logistic(v, 0.05, 0.8, 2.0, 21.4); });
+  const fit_result a = fit<models::logistic>(x, y);
+  const fit_result b = fit_xy(x, y, fit_model::logistic);
+  CHECK(a.model == fit_model::logistic);
+  CHECK(a.param_names == b.param_names);
+  for (Eigen::Index j = 0; j < a.params.size(); ++j) CHECK(a.params(j) == b.params(j));
+  CHECK(a.rss == b.rss);
+  CHECK(a.status == b.status);
+  fit_options three;
+  three.breaks = 3;
+  const auto yb = noisy(x, 0.01, 6, [](double v) { return 0.1 + 0.5 * std::pow(10.0, -0.2 * (v - 21)); });
+  CHECK(fit<models::bnsl>(x, yb, three).params.size() == 12);
+  CHECK(models::bnsl::parameter_count(2) == 9);
+  CHECK_THROWS_AS((void)models::bnsl::parameter_count(4), input_error);
+}
+
+TEST_CASE("an exact fit has no finite AICc and is never reported converged") {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6};
+  const std::vector<double> y = {1, 2, 3, 4, 5, 6};  // y = x exactly
+  const fit_result r = fit_xy(x, y, fit_model::linear);
+  CHECK(r.rss < 1e-20);
+  CHECK_FALSE(std::isfinite(r.aicc));
+  CHECK(r.status != fit_status::converged);
+  CHECK(r.has_flag("aicc_not_finite"));
+}

@@ -29,6 +29,12 @@ void run_mirage(const mirage_args& a) {
   const std::size_t ch = table.column_or_position(a.hard_col), cs = table.column_or_position(a.soft_col);
   std::vector<double> xs = table.numbers(cx);
   const std::vector<double> hs = table.numbers(ch), ss = table.numbers(cs);
+  for (std::size_t r = 0; r < hs.size(); ++r) {  // a hard score is a 0/1 grade or a fraction
+    if (!(hs[r] >= 0 && hs[r] <= 1)) {
+      throw parse_error(a.file, table.lines[r], table.header[ch],
+                        cli::quote_cell(table.rows[r][ch]) + " is outside [0, 1]: a hard score is a grade or a fraction");
+    }
+  }
   std::map<std::string, std::size_t> index;
   std::vector<std::string> names;
   std::vector<double> x;
@@ -65,7 +71,7 @@ void run_mirage(const mirage_args& a) {
   mirage_options o;
   o.replicates = a.replicates;
   o.seed = a.seed;
-  const mirage_result r = mirage_analysis(x, hard, soft, o);
+  const mirage_result r = cli::analysing(a.file, [&] { return mirage_analysis(x, hard, soft, o); });
   std::vector<std::string> sorted_names(names.size());
   {
     // models in increasing x, as the result

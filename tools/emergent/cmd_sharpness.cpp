@@ -23,6 +23,9 @@ struct sharpness_args {
 
 void run_sharpness(const sharpness_args& a) {
   using namespace emergent;
+  if (a.lower_col.empty() != a.upper_col.empty()) {
+    throw input_error("sharpness: --lower and --upper must be given together");
+  }
   const auto table = cli::csv_table::read(a.file);
   cli::xy_columns d = cli::read_xy(table, a.x_col, a.y_col, a.x_log10);
   if (d.x.size() < 3) {
@@ -57,18 +60,21 @@ void run_sharpness(const sharpness_args& a) {
     y.push_back(d.y[i]);
     if (!se.empty()) s.push_back(se[i]);
   }
-  const sharpness m = measure_sharpness(x, y, s);
+  const sharpness m = cli::analysing(a.file, [&] { return measure_sharpness(x, y, s); });
   if (a.json) {
     nlohmann::ordered_json out;
     out["file"] = a.file;
     out["n"] = x.size();
     out["breakthroughness"] = cli::json_number(m.breakthroughness);
     out["linearity"] = cli::json_number(m.linearity);
-    out["logistic_k"] = cli::json_number(m.logistic_k);
-    out["logistic_k_ci95"] = {cli::json_number(m.logistic_k_low), cli::json_number(m.logistic_k_high)};
-    out["logistic_x0"] = cli::json_number(m.logistic_x0);
+    // A logistic that was not fitted has no k, x0 or rise width: null, never 0 with [0, 0].
+    const bool fitted = m.logistic_status != "not fitted" && m.logistic_status != "failed";
+    const auto fitted_number = [&](double v) { return fitted ? cli::json_number(v) : nlohmann::ordered_json(nullptr); };
+    out["logistic_k"] = fitted_number(m.logistic_k);
+    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_low), fitted_number(m.logistic_k_high)};
+    out["logistic_x0"] = fitted_number(m.logistic_x0);
     out["logistic_status"] = m.logistic_status;
-    out["rise_width_decades"] = cli::json_number(m.rise_width_decades);
+    out["rise_width_decades"] = fitted_number(m.rise_width_decades);
     out["observed_rise_width_decades"] = cli::json_number(m.observed_rise_width_decades);
     out["steepest_slope_per_decade"] = cli::json_number(m.steepest_slope_per_decade);
     out["steepest_at"] = cli::json_number(m.steepest_at);
@@ -80,11 +86,16 @@ void run_sharpness(const sharpness_args& a) {
   std::cout << "n: " << x.size() << '\n';
   std::cout << "breakthroughness: " << cli::short_number(m.breakthroughness) << '\n';
   std::cout << "linearity: " << cli::short_number(m.linearity) << '\n';
-  std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
-            << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
-            << m.logistic_status << '\n';
-  std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
-            << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  if (m.logistic_status == "not fitted" || m.logistic_status == "failed") {
+    std::cout << "logistic_k: -  status: " << m.logistic_status << '\n';
+    std::cout << "rise_width_decades: -  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  } else {
+    std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
+              << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
+              << m.logistic_status << '\n';
+    std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
+              << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  }
   std::cout << "steepest_slope_per_decade: " << cli::short_number(m.steepest_slope_per_decade) << " at x "
             << cli::short_number(m.steepest_at) << '\n';
   std::cout << "largest_jump: " << cli::short_number(m.largest_jump);

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +19,7 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
@@ -28,19 +28,6 @@
 namespace emergent {
 
 namespace detail {
-
-/// Calls f(std::integral_constant<int, N>{}) with N the parameter count of the model.
-template <class F>
-decltype(auto) fit_with_parameter_count(fit_model model, int breaks, F&& f) {
-  switch (parameter_count(model, breaks)) {
-    case 2: return f(std::integral_constant<int, 2>{});
-    case 3: return f(std::integral_constant<int, 3>{});
-    case 4: return f(std::integral_constant<int, 4>{});
-    case 6: return f(std::integral_constant<int, 6>{});
-    case 9: return f(std::integral_constant<int, 9>{});
-    default: return f(std::integral_constant<int, 12>{});
-  }
-}
 
 /// splitmix64: a well-mixed 64-bit seed for replicate `index` of the stream `seed`.
 inline std::uint64_t fit_mix_seed(std::uint64_t seed, std::uint64_t index) noexcept {
@@ -91,35 +78,36 @@ struct profile_interval {
   profile_interval out;
   out.name = std::string(name);
   out.estimate = fit.params(j);
-  detail::fit_with_parameter_count(fit.model, o.breaks, [&](auto count) {
-    constexpr int N = decltype(count)::value;
-    using vec = Eigen::Matrix<double, N, 1>;
-    vec lower, upper;
-    detail::fit_model_bounds<N>(fit.model, o.breaks, d, lower, upper);
-    const detail::fit_model_residuals f{fit.model, o.breaks, &d};
+  visit_fit_model(fit.model, [&](auto model) {
+    using M = decltype(model);
+    const int N = static_cast<int>(fit.params.size());
+    const int breaks = fit.model == fit_model::bnsl ? fit.breaks : 0;
+    Eigen::VectorXd lower, upper;
+    detail::fit_bounds<M>(d, breaks, N, lower, upper);
+    const detail::fit_model_residuals<M> f{breaks, &d};
     lm_options lo;
     lo.max_iterations = options.max_iterations;
-    const vec best = fit.params;
+    const Eigen::VectorXd best = fit.params;
     // RSS with parameter j held at value v, continuing from `start` (updated to the new optimum).
-    const auto profile_rss = [&](double v, vec& start) {
-      vec l = lower, u = upper;
+    const auto profile_rss = [&](double v, Eigen::VectorXd& start) {
+      Eigen::VectorXd l = lower, u = upper;
       l(j) = u(j) = v;
       start(j) = v;
-      const auto res = levenberg_marquardt<N>(f, start, l, u, d.x.size(), lo);
-      start = res.params;
+      auto res = levenberg_marquardt(f, start, l, u, d.x.size(), lo);
+      start = std::move(res.params);
       return 2 * res.cost;
     };
     const double se = fit.std_errors(j);
     const double step0 = std::isfinite(se) && se > 0 ? se : 0.05 * (std::abs(best(j)) + d.range);
     for (int side : {-1, 1}) {
       const double limit = side < 0 ? lower(j) : upper(j);
-      vec start = best;
+      Eigen::VectorXd start = best;
       double inside = best(j), step = step0, v = best(j);
       bool found = false;
       for (int k = 0; k < 60; ++k) {
         v = inside + side * step;
         if (std::isfinite(limit) && (side < 0 ? v <= limit : v >= limit)) v = limit;
-        vec trial = start;
+        Eigen::VectorXd trial = start;
         const double rss = profile_rss(v, trial);
         if (rss > threshold) {
           found = true;
@@ -135,7 +123,7 @@ struct profile_interval {
         double a = inside, b = v;
         for (int k = 0; k < 40 && std::abs(b - a) > 1e-9 * (std::abs(a) + step0); ++k) {
           const double m = 0.5 * (a + b);
-          vec trial = start;
+          Eigen::VectorXd trial = start;
           if (profile_rss(m, trial) > threshold) {
             b = m;
           } else {
@@ -282,16 +270,16 @@ inline void fit_check_bootstrap_options(const fit_bootstrap_options& bo, const c
   std::vector<Eigen::VectorXd> rows;
   std::vector<double> xs(n), ys(n), ws;
   for (std::size_t b = 0; b < bo.replicates; ++b) {
-    std::mt19937_64 gen(replicate_seed(bo.seed, b));
-    std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+    auto gen = detail::xoshiro256ss::stream(bo.seed, b);
+    const auto pick = [&] { return static_cast<std::size_t>(detail::bounded64(gen, n)); };
     xs.assign(x.begin(), x.end());
     ws.assign(weights.begin(), weights.end());
     for (std::size_t i = 0; i < n; ++i) {
       switch (bo.kind) {
-        case fit_bootstrap_kind::residual: ys[i] = fitted[i] + centred[pick(gen)]; break;
+        case fit_bootstrap_kind::residual: ys[i] = fitted[i] + centred[pick()]; break;
         case fit_bootstrap_kind::wild: ys[i] = fitted[i] + resid[i] * ((gen() & 1u) ? 1.0 : -1.0); break;
         case fit_bootstrap_kind::pairs: {
-          const std::size_t k = pick(gen);
+          const std::size_t k = pick();
           xs[i] = x[k];
           ys[i] = y[k];
           if (!weights.empty()) ws[i] = weights[k];

@@ -26,7 +26,7 @@
 #include "emergent/core/detail/parallel.hpp"
 #include "emergent/core/detail/quantile.hpp"
 #include "emergent/core/error.hpp"
-#include "emergent/stats/detail/random.hpp"
+#include "emergent/core/detail/random.hpp"
 #include "emergent/stats/intervals.hpp"
 
 namespace emergent {

@@ -22,8 +22,13 @@ struct group_key {
   std::string model;    ///< model or checkpoint name
   std::string task;     ///< task name
   std::string subtask;  ///< subtask name, empty when the task has none
-  /// Lexicographic order on (model, task, subtask).
-  friend auto operator<=>(const group_key&, const group_key&) = default;
+  /// Lexicographic order on (model, task, subtask). Written out rather than `= default`: libc++ 14's
+  /// std::string has no operator<=>, so a defaulted one would be deleted there.
+  friend std::strong_ordering operator<=>(const group_key& a, const group_key& b) {
+    if (const int c = a.model.compare(b.model); c != 0) return c <=> 0;
+    if (const int c = a.task.compare(b.task); c != 0) return c <=> 0;
+    return a.subtask.compare(b.subtask) <=> 0;
+  }
   /// Equality of all three fields.
   friend bool operator==(const group_key&, const group_key&) = default;
 };
