@@ -25,8 +25,8 @@
 #include "emergent/core/detail/math_policy.hpp"
 #include "emergent/core/detail/parallel.hpp"
 #include "emergent/core/detail/quantile.hpp"
-#include "emergent/core/error.hpp"
 #include "emergent/core/detail/random.hpp"
+#include "emergent/core/error.hpp"
 #include "emergent/stats/intervals.hpp"
 
 namespace emergent {
