@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/math_policy.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/core/interval.hpp"
 #include "emergent/fit/models.hpp"
@@ -126,7 +127,7 @@ struct [[nodiscard]] fit_result {
       throw input_error("fit_result::wald_interval: level: " + std::to_string(level) + " is outside (0, 1)");
     }
     if (dof() <= 0) return std::numeric_limits<double>::infinity();
-    const boost::math::students_t dist(static_cast<double>(dof()));
+    const boost::math::students_t_distribution<double, detail::math_policy> dist(static_cast<double>(dof()));
     return boost::math::quantile(boost::math::complement(dist, (1 - level) / 2));
   }
 
