@@ -19,6 +19,7 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/quantile.hpp"
 #include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/core/interval.hpp"
@@ -212,12 +213,6 @@ struct fit_bootstrap_result {
 
 namespace detail {
 
-inline double fit_quantile_sorted(const std::vector<double>& v, double q) {
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::VectorXd>& rows, std::size_t p, double level) {
   b.replicates.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p));
@@ -233,8 +228,8 @@ inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::Vect
     std::vector<double> col(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) col[i] = rows[i](jj);
     std::sort(col.begin(), col.end());
-    b.lower(jj) = fit_quantile_sorted(col, (1 - level) / 2);
-    b.upper(jj) = fit_quantile_sorted(col, (1 + level) / 2);
+    b.lower(jj) = quantile_sorted(col.data(), col.size(), (1 - level) / 2);
+    b.upper(jj) = quantile_sorted(col.data(), col.size(), (1 + level) / 2);
     const double mean = b.replicates.col(jj).mean();
     b.std_errors(jj) = std::sqrt((b.replicates.col(jj).array() - mean).square().sum() / static_cast<double>(rows.size() - 1));
   }
