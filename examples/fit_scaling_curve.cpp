@@ -101,11 +101,11 @@ int main() {
 
   // ---- 4. Where is the jump? The Wald interval x0 +- t*se assumes the RSS is quadratic in x0; the
   // profile-likelihood interval refits the other parameters at each x0 and follows the real curvature.
-  const auto wald = logistic.confidence_interval("x0");
+  const auto wald = logistic.wald_interval("x0");
   const auto prof = emergent::profile_likelihood(x, y, logistic, "x0");
   std::printf("\nLogistic midpoint x0 = %.3f (10^%.3f FLOPs)\n", logistic.param("x0"), logistic.param("x0"));
-  std::printf("  95%% Wald interval:    [%.3f, %.3f]\n", wald.first, wald.second);
-  std::printf("  95%% profile interval: [%.3f%s, %.3f%s]\n", prof.lower, prof.open_lower ? " (open)" : "", prof.upper,
+  std::printf("  95%% Wald interval:    [%.3f, %.3f]\n", wald.lower, wald.upper);
+  std::printf("  95%% profile interval: [%.3f%s, %.3f%s]\n", prof.interval.lower, prof.open_lower ? " (open)" : "", prof.interval.upper,
               prof.open_upper ? " (open)" : "");
 
   // ---- 5. The same task for OPT alone. Its 8 models never get past 10% accuracy: the curve shows the

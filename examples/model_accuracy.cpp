@@ -23,7 +23,7 @@ int main() {
     return 1;
   }
   std::map<std::string, std::vector<double>> scores;  // per model, in doc_id order
-  emergent::grouped<emergent::exact_match_rate> groups;
+  emergent::grouped<emergent::exact_match_accumulator> groups;
   std::string line;
   bool header = true;
   while (std::getline(in, line)) {

@@ -7,9 +7,11 @@ set -euo pipefail
 what=${1:-all}
 
 build_pkgs=(g++-12 cmake ninja-build pkg-config libeigen3-dev libboost-math-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev)
-test_pkgs=(clang-14 libclang-rt-14-dev doctest-dev libbenchmark-dev libedlib-dev doxygen
+test_pkgs=(clang-14 libclang-rt-14-dev libc++-14-dev libc++abi-14-dev doctest-dev libbenchmark-dev libedlib-dev doxygen
            python3 python3-numpy python3-scipy python3-sklearn r-cran-segmented chromium
-           librsvg2-bin python3-jsonschema)
+           librsvg2-bin python3-jsonschema
+           pybind11-dev python3-pybind11 python3-setuptools python3-venv python3-pip python3-wheel python3-pandas
+           python3-pytest python3-hypothesis python3-matplotlib python3-levenshtein)
 bench_pkgs=(libbenchmark-dev libedlib-dev python3-numpy python3-scipy r-cran-segmented)
 
 case "$what" in

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/report}
 bash scripts/install-deps.sh build
-cmake -S . -B build/main -G Ninja -DCMAKE_BUILD_TYPE=Release -DEMERGENT_BUILD_TESTS=OFF \
+cmake -S . -B build/main -G Ninja -DCMAKE_CXX_COMPILER="${CXX:-g++-12}" -DCMAKE_BUILD_TYPE=Release -DEMERGENT_BUILD_TESTS=OFF \
       -DEMERGENT_BUILD_EXAMPLES=OFF -DEMERGENT_CLI_COMMANDS=report >/dev/null
 cmake --build build/main --target emergent_cli
 build/main/tools/emergent report --spec examples/data/emergence_report.json -o "$out"

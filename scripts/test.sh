@@ -3,13 +3,14 @@
 # installs missing Debian packages (as root), then builds and tests with g++-12 (debug, with the
 # consumer projects, examples, CLI tests and the docs check), clang++-14 (debug: library tests and the program),
 # g++-12 under AddressSanitizer + UndefinedBehaviorSanitizer, and runs the libFuzzer targets briefly.
-# Usage: scripts/test.sh [preset ...]    (default: gcc-debug clang-debug asan fuzz)
+# Last, the `python` step builds the Python package (scripts/install-python.sh) and runs its pytest suite.
+# Usage: scripts/test.sh [preset ...]    (default: gcc-debug clang-debug asan fuzz python)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test || exit 1
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(gcc-debug clang-debug asan fuzz)
+[ ${#presets[@]} -gt 0 ] || presets=(gcc-debug clang-debug asan fuzz python)
 fuzz_seconds=${EMERGENT_FUZZ_SECONDS:-20}
 log=$(mktemp)
 passed=0; failed=0; status=0
@@ -17,6 +18,22 @@ start=$(date +%s)
 
 for preset in "${presets[@]}"; do
   echo "=== $preset ==="
+  if [ "$preset" = python ]; then
+    if ! bash scripts/install-python.sh; then
+      echo "python: install failed"; failed=$((failed + 1)); status=1; continue
+    fi
+    root=$PWD
+    (cd /tmp && EMERGENT_SOURCE_DIR="$root" "$root/build/python-venv/bin/python" -m pytest -q -p no:cacheprovider \
+       "$root/python/tests") 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E "^(=+ )?[0-9]+ (passed|failed)" "$log" | tail -1)
+    np=$(grep -oE "[0-9]+ passed" <<<"$line" | cut -d' ' -f1); nf=$(grep -oE "[0-9]+ (failed|errors?)" <<<"$line" | awk '{s += $1} END {print s + 0}')
+    passed=$((passed + ${np:-0})); failed=$((failed + ${nf:-0}))
+    if [ "$rc" -ne 0 ]; then
+      status=1; [ -n "$np$nf" ] || failed=$((failed + 1))
+    fi
+    continue
+  fi
   if [ "$preset" = fuzz ]; then
     if ! cmake --preset fuzz >/dev/null || ! cmake --build --preset fuzz --target emergent_fuzzers; then
       echo "fuzz: build failed"; failed=$((failed + 1)); status=1; continue

@@ -4,6 +4,7 @@
 
 #include "emergent/core.hpp"
 #include "emergent/metrics.hpp"
+#include "emergent/metrics/eigen.hpp"
 #include "emergent/stats.hpp"
 #include "emergent/fit.hpp"
 #include "emergent/testing.hpp"

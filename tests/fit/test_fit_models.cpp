@@ -244,7 +244,7 @@ TEST_CASE("fit_xy rejects bad input with the argument and index named") {
   const auto r = fit_xy(x, y6, fit_model::linear);
   CHECK_THROWS_WITH_AS((void)r.param("x0"), "fit_result::param: name: 'x0' is not a parameter of linear (intercept, slope)",
                        input_error);
-  CHECK_THROWS_AS((void)r.confidence_interval("slope", 1.5), input_error);
+  CHECK_THROWS_AS((void)r.wald_interval("slope", 1.5), input_error);
 }
 
 TEST_CASE("a straight line: covariance, t intervals and information criteria") {
@@ -263,7 +263,8 @@ TEST_CASE("a straight line: covariance, t intervals and information criteria") {
   CHECK(r.param("intercept") == doctest::Approx(intercept).epsilon(1e-10));
   CHECK(r.rss == doctest::Approx(rss).epsilon(1e-10));
   CHECK(r.std_error("slope") == doctest::Approx(std::sqrt(rss / 4 / sxx)).epsilon(1e-8));
-  const auto [lo, hi] = r.confidence_interval("slope");
+  const auto [lo, hi, level] = r.wald_interval("slope");
+  CHECK(level == 0.95);
   CHECK(hi - r.param("slope") == doctest::Approx(2.776445105 * r.std_error("slope")).epsilon(1e-6));  // t_{0.975,4}
   CHECK(lo < slope);
   const double k = 3;
@@ -271,4 +272,32 @@ TEST_CASE("a straight line: covariance, t intervals and information criteria") {
   CHECK(r.bic == doctest::Approx(6 * std::log(rss / 6) + k * std::log(6.0)).epsilon(1e-10));
   CHECK(r.status == fit_status::converged);
   CHECK(r.predict(10) == doctest::Approx(intercept + 10 * slope));
+}
+
+TEST_CASE("fit<Model> compiles one model and equals fit_xy with the run-time name") {
+  const auto x = grid(19, 24, 12);
+  const auto y = noisy(x, 0.01, 5, [](double v) { return logistic(v, 0.05, 0.8, 2.0, 21.4); });
+  const fit_result a = fit<models::logistic>(x, y);
+  const fit_result b = fit_xy(x, y, fit_model::logistic);
+  CHECK(a.model == fit_model::logistic);
+  CHECK(a.param_names == b.param_names);
+  for (Eigen::Index j = 0; j < a.params.size(); ++j) CHECK(a.params(j) == b.params(j));
+  CHECK(a.rss == b.rss);
+  CHECK(a.status == b.status);
+  fit_options three;
+  three.breaks = 3;
+  const auto yb = noisy(x, 0.01, 6, [](double v) { return 0.1 + 0.5 * std::pow(10.0, -0.2 * (v - 21)); });
+  CHECK(fit<models::bnsl>(x, yb, three).params.size() == 12);
+  CHECK(models::bnsl::parameter_count(2) == 9);
+  CHECK_THROWS_AS((void)models::bnsl::parameter_count(4), input_error);
+}
+
+TEST_CASE("an exact fit has no finite AICc and is never reported converged") {
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6};
+  const std::vector<double> y = {1, 2, 3, 4, 5, 6};  // y = x exactly
+  const fit_result r = fit_xy(x, y, fit_model::linear);
+  CHECK(r.rss < 1e-20);
+  CHECK_FALSE(std::isfinite(r.aicc));
+  CHECK(r.status != fit_status::converged);
+  CHECK(r.has_flag("aicc_not_finite"));
 }

@@ -35,9 +35,9 @@ TEST_CASE("profile likelihood: equals the Wald interval for a straight line, and
   for (double xi : x) y.push_back(1 + 2 * xi + noise(gen));
   const auto fit = fit_xy(x, y, fit_model::linear);
   const auto prof = profile_likelihood(x, y, fit, "slope");
-  const auto wald = fit.confidence_interval("slope");
-  CHECK(prof.lower == doctest::Approx(wald.first).epsilon(1e-6));
-  CHECK(prof.upper == doctest::Approx(wald.second).epsilon(1e-6));
+  const auto wald = fit.wald_interval("slope");
+  CHECK(prof.interval.lower == doctest::Approx(wald.lower).epsilon(1e-6));
+  CHECK(prof.interval.upper == doctest::Approx(wald.upper).epsilon(1e-6));
   CHECK_FALSE(prof.open_lower);
   CHECK_FALSE(prof.open_upper);
 
@@ -45,9 +45,9 @@ TEST_CASE("profile likelihood: equals the Wald interval for a straight line, and
   const auto ys = logistic_data(xs, 0.01, 2);
   const auto lf = fit_xy(xs, ys, fit_model::logistic);
   const auto px0 = profile_likelihood(xs, ys, lf, "x0");
-  CHECK(px0.lower < lf.param("x0"));
-  CHECK(px0.upper > lf.param("x0"));
-  CHECK(px0.upper - px0.lower == doctest::Approx(2 * lf.t_quantile() * lf.std_error("x0")).epsilon(0.2));
+  CHECK(px0.interval.lower < lf.param("x0"));
+  CHECK(px0.interval.upper > lf.param("x0"));
+  CHECK(px0.interval.width() == doctest::Approx(2 * lf.t_quantile() * lf.std_error("x0")).epsilon(0.2));
   CHECK_THROWS_AS((void)profile_likelihood(xs, ys, lf, "nope"), input_error);
 }
 

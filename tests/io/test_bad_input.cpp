@@ -134,6 +134,33 @@ TEST_CASE("CSV: truncated last line, invalid UTF-8, duplicates, positive log-pro
   CHECK(run("m,id,g,o0,o1\n", false) == 0);  // a header alone: no records
 }
 
+TEST_CASE("CSV: a quote never closed is an error at its line, also with skip_bad (it swallowed the rest)") {
+  const auto mapping = emergent::io::parse_column_mapping("model=m,example_id=id,gold=g,options=o0;o1");
+  const std::string text = "m,id,g,o0,o1\na,1,0,-1.0,-2.0\n\"a,2,1,-0.5,-1\na,3,1,-0.5,-1\na,4,1,-0.5,-1\n";
+  for (bool skip : {false, true}) {
+    read_options options;
+    options.skip_bad = skip;
+    CHECK_THROWS_WITH_AS(emergent::io::read_csv(text, "t.csv", mapping, options, [](const record&) {}),
+                         "t.csv:3: unterminated quoted field: the quote opened on this line is never closed",
+                         emergent::parse_error);
+  }
+}
+
+TEST_CASE("a UTF-8 byte-order mark at the start of a CSV or JSON Lines file is skipped; subnormals parse") {
+  const auto mapping = emergent::io::parse_column_mapping("model=m,example_id=id,gold=g,options=o0;o1");
+  std::vector<double> seen;
+  const auto s = emergent::io::read_csv("\xEF\xBB\xBFm,id,g,o0,o1\na,1,0,-1e-310,-2.0\na,2,0,-1e-400,-1\n", "t.csv",
+                                        mapping, {}, [&](const record& r) { seen.push_back(r.options[0].loglik); });
+  CHECK(s.delivered == 2);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0] == -1e-310);
+  CHECK(seen[1] == 0.0);  // below the smallest subnormal: rounds to (negative) zero
+  const auto jm = emergent::io::parse_column_mapping("model=m,example_id=id");
+  const auto j = emergent::io::read_jsonl("\xEF\xBB\xBF{\"m\": \"a\", \"id\": 1}\n{\"m\": \"a\", \"id\": 2}\n", "t.jsonl", jm, {},
+                                          [](const record&) {});
+  CHECK(j.delivered == 2);
+}
+
 TEST_CASE("a missing mapped column is reported against the header") {
   const auto mapping = emergent::io::parse_column_mapping("example_id=id,options=o0;o9");
   CHECK_THROWS_WITH_AS(emergent::io::read_csv("id,o0\n1,-1\n", "t.csv", mapping, {}, [](const record&) {}),

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <emergent/emergent.hpp>
+#include <emergent/metrics.hpp>
+#include <emergent/metrics/eigen.hpp>
 
 #include <Eigen/Core>
 
@@ -15,6 +16,7 @@
 #include "../reference/metrics_sklearn.hpp"
 
 namespace ref = metrics_reference;
+namespace prob = emergent::detail::prob;
 using emergent::brier_convention;
 using emergent::input_error;
 using emergent::log_loss_options;
@@ -141,8 +143,8 @@ TEST_CASE("binary kernels equal the mean of the per-example functions, every siz
     CHECK(emergent::mean_log_loss(d.p, d.o, sk) == doctest::Approx(llc).epsilon(1e-13));
     // both code paths (SSE2 portable and, where the CPU has it, AVX2) give the same answer
     emergent::detail::prob::kernel_total t1, t2;
-    emergent::detail::prob::brier_binary_portable(d.p.data(), d.o.data(), n, 0, t1);
-    emergent::detail::prob::log_loss_binary_portable(d.p.data(), d.o.data(), n, 0, log_loss_options{}, t2);
+    prob::run_portable<prob::brier_binary_kernel>(d.p.data(), d.o.data(), n, 0, t1);
+    prob::run_portable<prob::log_loss_binary_kernel>(d.p.data(), d.o.data(), n, 0, log_loss_options{}, t2);
     CHECK(t1.value() / static_cast<double>(n) == doctest::Approx(brier).epsilon(1e-14));
     CHECK(t2.value() / static_cast<double>(n) == doctest::Approx(ll).epsilon(1e-13));
     // float probabilities and bool outcomes
@@ -175,8 +177,8 @@ TEST_CASE("multi-class kernels equal the mean of the per-example functions") {
       {
         emergent::detail::prob::kernel_total tb, tc;
         std::vector<double> buffer(std::max<std::size_t>(1, 4096 / k) * k);
-        emergent::detail::prob::brier_multi_portable(p.data(), y.data(), n, k, 0, tb);
-        emergent::detail::prob::cross_entropy_multi_portable(lp.data(), y.data(), n, k, 0, emergent::log_loss_options{},
+        prob::run_portable<prob::brier_multi_kernel>(p.data(), y.data(), n, k, 0, tb);
+        prob::run_portable<prob::cross_entropy_multi_kernel>(lp.data(), y.data(), n, k, 0, emergent::log_loss_options{},
                                                              buffer.data(), tc);
         CHECK(tb.value() / static_cast<double>(n) == doctest::Approx(b).epsilon(1e-13));
         CHECK(tc.value() / static_cast<double>(n) == doctest::Approx(ce).epsilon(1e-13));
@@ -255,7 +257,7 @@ TEST_CASE("mean_sequence_probability equals the mean of sequence_probability") {
       {
         emergent::detail::prob::kernel_total ts;
         std::vector<double> buffer(std::max<std::size_t>(1, 4096 / t));
-        emergent::detail::prob::sequence_probability_portable(lp.data(), n, t, 0, buffer.data(), ts);
+        prob::run_portable<prob::sequence_probability_kernel>(lp.data(), n, t, 0, buffer.data(), ts);
         CHECK(ts.value() / static_cast<double>(n) == doctest::Approx(m).epsilon(1e-14));
       }
       const std::vector<float> lpf(lp.begin(), lp.end());

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <emergent/emergent.hpp>
+#include <emergent/metrics.hpp>
 
 #include <array>
 #include <cmath>

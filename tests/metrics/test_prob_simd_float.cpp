@@ -3,7 +3,7 @@
 // the rows the per-example double-precision check accepts and rejects.
 #include <doctest/doctest.h>
 
-#include <emergent/emergent.hpp>
+#include <emergent/metrics.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -31,12 +31,12 @@ template <int W>
 
 void exp_float_sse2(const float* in, float* out) { exp_float_block<2>(in, out); }
 
-#ifdef EMERGENT_PROB_DISPATCH_AVX2
+#ifdef EMERGENT_X86_DISPATCH
 [[gnu::target("avx2,fma")]] void exp_float_avx2(const float* in, float* out) { exp_float_block<4>(in, out); }
 
 [[gnu::target("avx2,fma")]] void run_avx2(const double* lp, const int* y, std::size_t n, prob::kernel_total& total) {
   std::vector<double> buffer(4096);
-  prob::cross_entropy_multi_avx2(lp, y, n, 4, 0, log_loss_options{}, buffer.data(), total);
+  prob::run_avx2<prob::cross_entropy_multi_kernel>(lp, y, n, 4, 0, log_loss_options{}, buffer.data(), total);
 }
 #endif
 
@@ -44,7 +44,7 @@ void exp_float_sse2(const float* in, float* out) { exp_float_block<2>(in, out); 
 double max_relative_error(const std::vector<float>& x, bool avx2) {
   std::vector<float> out(x.size());
   for (std::size_t i = 0; i < x.size(); i += 8) {
-#ifdef EMERGENT_PROB_DISPATCH_AVX2
+#ifdef EMERGENT_X86_DISPATCH
     if (avx2) {
       exp_float_avx2(x.data() + i, out.data() + i);
       continue;
@@ -78,9 +78,9 @@ double run_kernel(const std::vector<double>& lp, const std::vector<int>& y, int 
   try {
     if (path == 0) {
       std::vector<double> buffer(4096);
-      prob::cross_entropy_multi_portable(lp.data(), y.data(), n, 4, 0, log_loss_options{}, buffer.data(), total);
+      prob::run_portable<prob::cross_entropy_multi_kernel>(lp.data(), y.data(), n, 4, 0, log_loss_options{}, buffer.data(), total);
     } else {
-#ifdef EMERGENT_PROB_DISPATCH_AVX2
+#ifdef EMERGENT_X86_DISPATCH
       run_avx2(lp.data(), y.data(), n, total);
 #endif
     }
@@ -95,7 +95,7 @@ double run_kernel(const std::vector<double>& lp, const std::vector<int>& y, int 
 
 std::vector<int> paths() {
   std::vector<int> p{0};
-  if (prob::simd::has_avx2_fma()) p.push_back(1);
+  if (emergent::detail::cpu::has_avx2_fma()) p.push_back(1);
   return p;
 }
 
@@ -155,7 +155,7 @@ TEST_CASE("exp_float stays within half its documented error bound (2^-22 relativ
   const double sse2 = max_relative_error(x, false);
   CHECK(sse2 <= 0x1p-23);
   CHECK(sse2 > 0.0);  // not std::exp in disguise
-  if (prob::simd::has_avx2_fma()) CHECK(max_relative_error(x, true) <= 0x1p-23);
+  if (emergent::detail::cpu::has_avx2_fma()) CHECK(max_relative_error(x, true) <= 0x1p-23);
 }
 
 TEST_CASE("rows summing exactly at, just inside and just outside the tolerance: kernel = double check") {

@@ -3,7 +3,7 @@
 // every kind of bad or borderline value, for each instruction set this CPU has (AVX2, AVX-512F).
 #include <doctest/doctest.h>
 
-#include <emergent/emergent.hpp>
+#include <emergent/metrics.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 namespace prob = emergent::detail::prob;
 
-#ifdef EMERGENT_PROB_DISPATCH_AVX2
+#ifdef EMERGENT_X86_DISPATCH
 namespace x86 = emergent::detail::prob::x86;
 
 namespace {
@@ -110,16 +110,16 @@ void salt_probabilities(std::vector<double>& p, std::mt19937_64& rng) {
 }  // namespace
 
 TEST_CASE("x86 exp kernels: relative error below 2^-23 on [-87, 0]") {
-  if (!prob::simd::has_avx2_fma()) {
+  if (!emergent::detail::cpu::has_avx2_fma()) {
     MESSAGE("this CPU has no AVX2 + FMA: nothing to test");
     return;
   }
   CHECK(max_relative_error<8>(exp_float_avx2) <= 0x1p-23);
-  if (x86::has_avx512f()) CHECK(max_relative_error<16>(exp_float_avx512) <= 0x1p-23);
+  if (emergent::detail::cpu::has_avx512f()) CHECK(max_relative_error<16>(exp_float_avx512) <= 0x1p-23);
 }
 
 TEST_CASE("x86 binary Brier kernel equals the per-example oracle on salted random inputs") {
-  if (!prob::simd::has_avx2_fma()) return;
+  if (!emergent::detail::cpu::has_avx2_fma()) return;
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   for (int trial = 0; trial < 400; ++trial) {
@@ -157,7 +157,7 @@ TEST_CASE("x86 binary Brier kernel equals the per-example oracle on salted rando
 
 TEST_CASE_TEMPLATE("x86 4-class kernels equal the per-example oracle on salted random inputs", L, std::uint8_t, std::int8_t,
                    int, std::int64_t, std::uint32_t) {
-  if (!prob::simd::has_avx2_fma()) return;
+  if (!emergent::detail::cpu::has_avx2_fma()) return;
   std::mt19937_64 rng(29 + sizeof(L));
   for (int trial = 0; trial < 300; ++trial) {
     const std::size_t n = 1 + rng() % 3000;
@@ -207,7 +207,7 @@ TEST_CASE_TEMPLATE("x86 4-class kernels equal the per-example oracle on salted r
         REQUIRE(exact.has_value());
         CHECK(-c8.sum / static_cast<double>(m8) == doctest::Approx(*exact).epsilon(1e-13));
       }
-      if (x86::has_avx512f()) {
+      if (emergent::detail::cpu::has_avx512f()) {
         const auto c16 = x86::cross_entropy4_block_avx512(lp.data(), y.data(), m16, prob::float_row_sum_accept);
         if (m16 > 0) CHECK(c16.ok == x86::cross_entropy4_block(lp.data(), y.data(), m16, prob::float_row_sum_accept).ok);
         if (c16.ok && m16 > 0) {
@@ -221,7 +221,7 @@ TEST_CASE_TEMPLATE("x86 4-class kernels equal the per-example oracle on salted r
 }
 
 TEST_CASE("x86 4-class kernels: a row sum in the single-precision band is settled by the exact check") {
-  if (!prob::simd::has_avx2_fma()) return;
+  if (!emergent::detail::cpu::has_avx2_fma()) return;
   // rows whose exp() sums to 1 + 0.9e-6: the float check cannot accept them, the exact one does
   std::vector<double> lp(64 * 4, std::log(0.25));
   std::vector<std::uint8_t> y(64, 1);
@@ -249,9 +249,9 @@ TEST_CASE("x86 4-class kernels: log-probabilities above 0 are clamped within the
                           "]: 5e-07 is above 0 (a probability above 1)")
                              .c_str(),
                          emergent::input_error);
-    if (prob::simd::has_avx2_fma()) {
+    if (emergent::detail::cpu::has_avx2_fma()) {
       CHECK_FALSE(x86::cross_entropy4_block(lp.data(), y.data(), n, prob::float_row_sum_accept).ok);
-      if (x86::has_avx512f()) CHECK_FALSE(x86::cross_entropy4_block_avx512(lp.data(), y.data(), n, prob::float_row_sum_accept).ok);
+      if (emergent::detail::cpu::has_avx512f()) CHECK_FALSE(x86::cross_entropy4_block_avx512(lp.data(), y.data(), n, prob::float_row_sum_accept).ok);
     }
     lp[r * 4] = 0.0;
   }

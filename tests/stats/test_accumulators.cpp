@@ -155,16 +155,16 @@ TEST_CASE("binary_accumulator and the metric-family accumulators") {
   std::mt19937_64 rng(11);
   std::vector<bool> y(2000);
   for (std::size_t i = 0; i < y.size(); ++i) y[i] = (rng() & 3U) == 0;
-  emergent::exact_match_rate one;
+  emergent::exact_match_accumulator one;
   for (bool v : y) one(v);
-  const auto merged = merged_in_random_shards<emergent::exact_match_rate>(
+  const auto merged = merged_in_random_shards<emergent::exact_match_accumulator>(
       y.size(), rng, [&](auto& a, std::size_t i) { a(static_cast<bool>(y[i])); });
   CHECK(merged == one);  // integer counts: exactly equal
   CHECK(merged.value() == one.proportion());
 
-  emergent::mean_brier brier;
-  emergent::mean_log_loss log_loss;
-  emergent::mean_edit_distance edit;
+  emergent::brier_accumulator brier;
+  emergent::log_loss_accumulator log_loss;
+  emergent::edit_distance_accumulator edit;
   for (double s : {0.25, 0.5, 0.0}) {
     brier(s);
     log_loss(2.0 * s);
@@ -173,10 +173,10 @@ TEST_CASE("binary_accumulator and the metric-family accumulators") {
   CHECK(brier.value() == doctest::Approx(0.25));
   CHECK(log_loss.value() == doctest::Approx(0.5));
   CHECK(edit.value() == doctest::Approx(1.0));
-  emergent::mean_log_loss infinite;
+  emergent::log_loss_accumulator infinite;
   infinite(INFINITY);
   CHECK_THROWS_AS((void)infinite.value(), emergent::input_error);
-  emergent::mean_brier b2 = brier;
+  emergent::brier_accumulator b2 = brier;
   b2 += brier;
   CHECK(b2.count() == 6);
   CHECK(b2.value() == doctest::Approx(0.25));

@@ -8,7 +8,7 @@
 #include <vector>
 
 TEST_CASE("make_scaling_curve from grouped binary outcomes: Wilson intervals, n, log10 compute") {
-  emergent::grouped<emergent::exact_match_rate> groups;
+  emergent::grouped<emergent::exact_match_accumulator> groups;
   for (int i = 0; i < 40; ++i) {
     groups({"small", "arith", ""}, false);
     groups({"large", "arith", ""}, i % 4 != 0);
@@ -38,7 +38,7 @@ TEST_CASE("make_scaling_curve from grouped binary outcomes: Wilson intervals, n,
 }
 
 TEST_CASE("make_scaling_curve from grouped means: t intervals; bootstrap builder") {
-  emergent::grouped<emergent::mean_brier> groups;
+  emergent::grouped<emergent::brier_accumulator> groups;
   std::map<std::string, std::vector<double>> scores;
   for (int i = 0; i < 30; ++i) {
     const double a = 0.5 + 0.01 * (i % 7);

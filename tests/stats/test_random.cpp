@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <emergent/stats/detail/random.hpp>
+#include <emergent/core/detail/random.hpp>
 
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/chi_squared.hpp>

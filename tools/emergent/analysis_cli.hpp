@@ -20,6 +20,35 @@ inline nlohmann::ordered_json json_number(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
+/// Runs an analysis of the data read from `file`; its numerical_error and input_error (not a
+/// parse_error, which names its file already) are rethrown with the file in front, so that the
+/// message says which input could not be analysed.
+template <class F>
+auto analysing(const std::string& file, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const parse_error&) {
+    throw;
+  } catch (const input_error& e) {
+    throw input_error(file + ": " + e.what());
+  } catch (const numerical_error& e) {
+    throw numerical_error(file + ": " + e.what());
+  }
+}
+
+/// Throws numerical_error (exit 4) when every value of `y` is the same: no curve, break or rise can be
+/// found in a constant.
+inline void require_varying(const std::string& file, const std::string& what, const std::string& name,
+                            const std::vector<double>& y) {
+  for (double v : y) {
+    if (v != y.front()) return;
+  }
+  if (y.empty()) return;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", y.front());
+  throw numerical_error(file + ": " + name + " is constant (every row has " + buf + "): " + what);
+}
+
 /// %.6g, with "inf"/"-inf" for infinities.
 inline std::string short_number(double v) {
   char buf[64];

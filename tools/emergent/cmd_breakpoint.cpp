@@ -24,6 +24,9 @@ struct breakpoint_args {
   bool json = false;
 };
 
+void analyse(const breakpoint_args& a, emergent::segmented_options options, bool automatic,
+             const emergent::cli::xy_columns& d);
+
 void run_breakpoint(const breakpoint_args& a) {
   using namespace emergent;
   segmented_options options;
@@ -44,6 +47,13 @@ void run_breakpoint(const breakpoint_args& a) {
     throw parse_error(a.file, d.lines.empty() ? 1 : d.lines.back(), d.y_name,
                       std::to_string(d.x.size()) + " data rows are too few for a breakpoint (need at least 5)");
   }
+  cli::require_varying(a.file, "a flat line has no breakpoint", d.y_name, d.y);
+  cli::require_varying(a.file, "every point is at the same x, so there is no curve to break", d.x_name, d.x);
+  cli::analysing(a.file, [&] { analyse(a, options, automatic, d); });
+}
+
+void analyse(const breakpoint_args& a, emergent::segmented_options options, bool automatic, const emergent::cli::xy_columns& d) {
+  using namespace emergent;
   std::vector<std::string> warnings;
   nlohmann::ordered_json count = nullptr;
   std::size_t k = options.breaks;

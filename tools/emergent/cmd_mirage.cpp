@@ -40,6 +40,12 @@ void run_mirage(const mirage_args& a) {
   std::vector<double> lengths_all;
   if (!a.length_col.empty()) lengths_all = table.numbers(table.column_or_position(a.length_col));
   std::vector<double> lengths;  // the answer lengths of the first model's items (the same items for every model)
+  for (std::size_t r = 0; r < hs.size(); ++r) {  // a hard score is a 0/1 grade or a fraction
+    if (!(hs[r] >= 0 && hs[r] <= 1)) {
+      throw parse_error(a.file, table.lines[r], table.header[ch],
+                        cli::quote_cell(table.rows[r][ch]) + " is outside [0, 1]: a hard score is a grade or a fraction");
+    }
+  }
   std::map<std::string, std::size_t> index;
   std::vector<std::string> names;
   std::vector<double> x;
@@ -85,7 +91,7 @@ void run_mirage(const mirage_args& a) {
   o.min_models = a.min_models;
   o.min_probability = a.min_probability;
   o.answer_lengths = lengths;
-  const mirage_result r = mirage_analysis(x, hard, soft, o);
+  const mirage_result r = cli::analysing(a.file, [&] { return mirage_analysis(x, hard, soft, o); });
   std::vector<std::string> sorted_names(names.size());
   {
     // models in increasing x, as the result

@@ -1,10 +1,11 @@
 // `emergent report`: from per-model score tables or per-example tables plus a compute table, writes a
 // directory with report.json (every number shown), one SVG figure per task (hard and soft metric
 // against log-compute) and index.html, and prints a plain-text summary. See docs/report.md.
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -18,6 +19,7 @@
 #include <emergent/core/error.hpp>
 
 #include "command.hpp"
+#include "output_file.hpp"
 #include "report/analyse.hpp"
 #include "report/report_data.hpp"
 #include "report/writers.hpp"
@@ -51,10 +53,11 @@ metric_spec parse_metric(const json& j, const std::string& where, bool hard) {
   if (j.contains("n")) {
     if (j["n"].is_string()) {
       m.n_column = j["n"].get<std::string>();
-    } else if (j["n"].is_number() && j["n"].get<double>() > 0) {
+    } else if (j["n"].is_number_integer() && j["n"].get<long long>() > 0) {
       m.n = j["n"].get<double>();
     } else {
-      throw input_error("report: spec: " + where + ".n: expected a column name or a positive number");
+      throw input_error("report: spec: " + where + ".n: " + j["n"].dump() +
+                        " is not a column name or a positive whole number of examples");
     }
   }
   m.correct_column = str(j, "correct", "", where);
@@ -180,6 +183,7 @@ struct options {
   bool soft_lower_is_better = false, soft_log = false, quiet = false;
   double gap_factor = 4;
   double chance = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
+  std::vector<std::string> given;  ///< single-table options given on the command line (refused with --spec)
 };
 
 report_spec spec_from_options(const options& o) {
@@ -207,8 +211,13 @@ report_spec spec_from_options(const options& o) {
   t.hard.column = o.hard;
   t.hard.name = o.hard_name;
   if (!o.n.empty()) {
-    if (o.n.find_first_not_of("0123456789.") == std::string::npos) {
-      t.hard.n = std::stod(o.n);
+    if (o.n.find_first_not_of("0123456789.+-eE") == std::string::npos) {
+      char* end = nullptr;
+      const double n = std::strtod(o.n.c_str(), &end);
+      if (end != o.n.c_str() + o.n.size() || !(n >= 1) || n != std::floor(n) || n > 9.0e15) {
+        throw input_error("report: --n: '" + o.n + "' is not a positive whole number of examples (or a column name)");
+      }
+      t.hard.n = n;
     } else {
       t.hard.n_column = o.n;
     }
@@ -231,18 +240,29 @@ report_spec spec_from_options(const options& o) {
   return spec;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
+/// The path of a task's table as build_task reads it.
+std::string table_path(const task_spec& t, const std::filesystem::path& base) {
+  return std::filesystem::path(t.table).is_absolute() ? t.table : (base / t.table).string();
 }
 
 void run(const options& o) {
+  if (!o.spec_file.empty()) {
+    if (!o.table.empty()) {
+      throw input_error("report: --spec and a table '" + o.table + "': the spec names its tables; give one or the other");
+    }
+    if (!o.given.empty()) {
+      std::string list;
+      for (const auto& g : o.given) list += (list.empty() ? "" : ", ") + g;
+      throw input_error("report: " + list + ": ha" + (o.given.size() == 1 ? "s" : "ve") +
+                        " no effect with --spec (set them in the spec file)");
+    }
+  }
   report_spec spec;
   std::filesystem::path base = ".";
   if (!o.spec_file.empty()) {
+    check_input_file(o.spec_file, "report: --spec");
     std::ifstream in(o.spec_file);
-    if (!in) throw parse_error(o.spec_file, 0, "", "cannot open file");
+    if (!in) throw input_error("report: --spec: '" + o.spec_file + "': cannot open file");
     json j;
     try {
       j = json::parse(in);
@@ -251,10 +271,32 @@ void run(const options& o) {
     }
     base = std::filesystem::path(o.spec_file).parent_path();
     if (base.empty()) base = ".";
-    spec = parse_spec(j, base);
+    try {
+      spec = parse_spec(j, base);
+    } catch (const json::exception& e) {  // a value of the wrong type
+      throw input_error("report: spec '" + o.spec_file + "': " + e.what());
+    }
   } else {
     if (o.table.empty()) throw input_error("report: give a score table or --spec FILE.json");
     spec = spec_from_options(o);
+  }
+  // Every input exists and is readable, and no output file is one of them.
+  std::vector<std::string> inputs;
+  if (!o.spec_file.empty()) inputs.push_back(o.spec_file);
+  if (!spec.compute_table.empty()) {
+    check_input_file(spec.compute_table, "report: compute table");
+    inputs.push_back(spec.compute_table);
+  }
+  for (const auto& t : spec.tasks) {
+    const std::string path = table_path(t, base);
+    check_input_file(path, "report: task '" + t.id + "': table");
+    inputs.push_back(path);
+  }
+  const std::filesystem::path out = o.out;
+  {
+    std::vector<std::string> names{"report.json", "index.html"};
+    for (const auto& t : spec.tasks) names.push_back(t.id + ".svg");
+    for (const auto& n : names) check_not_an_input((out / n).string(), inputs, "report: --out");
   }
   const auto compute = read_compute_table(spec.compute_table);
   std::vector<task_result> tasks;
@@ -265,11 +307,15 @@ void run(const options& o) {
     r.figure = r.spec.id + ".svg";
     tasks.push_back(std::move(r));
   }
-  const std::filesystem::path out = o.out;
-  std::filesystem::create_directories(out);
-  for (const auto& t : tasks) write_file(out / t.figure, plot::render_svg(make_figure(t, spec.gap_factor)));
-  write_file(out / "report.json", make_json(spec, tasks).dump(2) + "\n");
-  write_file(out / "index.html", make_html(spec, tasks));
+  // Every file is built in a temporary directory inside `out` and renamed into place at the end: a
+  // failing run changes nothing, and a link in `out` is replaced, never written through.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& t : tasks) files.emplace_back(t.figure, plot::render_svg(make_figure(t, spec.gap_factor)));
+  files.emplace_back("report.json", make_json(spec, tasks).dump(2) + "\n");
+  files.emplace_back("index.html", make_html(spec, tasks));
+  output_directory dir(o.out, "report: --out");
+  for (const auto& [name, text] : files) dir.write(name, text);
+  dir.commit();
   if (!o.quiet) {
     std::cout << spec.title << "\n\n" << summary_text(tasks, spec.gap_factor);
     std::size_t notes = 0;
@@ -313,7 +359,15 @@ const register_command registration{"report", [](CLI::App& app) {
   cmd->add_option("--gap-factor", o->gap_factor, "grey band where neighbouring models differ more than this factor in x")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing");
-  cmd->callback([o]() { run(*o); });
+  cmd->callback([o, cmd]() {
+    o->given.clear();
+    for (const char* name : {"--compute", "--title", "--kind", "--hard", "--hard-name", "--n", "--correct", "--hard-stderr",
+                             "--soft", "--soft-name", "--soft-stderr", "--soft-lower-is-better", "--soft-log", "--series",
+                             "--model", "--x", "--x-column", "--where", "--gap-factor", "--chance"}) {
+      if (cmd->count(name) > 0) o->given.emplace_back(name);
+    }
+    run(*o);
+  });
 }};
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <emergent/core/error.hpp>
@@ -27,6 +29,7 @@
 #include <emergent/stats/intervals.hpp>
 
 #include "command.hpp"
+#include "output_file.hpp"
 #include "score/text_metrics.hpp"  // strip()
 
 namespace emergent::cli::score {
@@ -206,6 +209,13 @@ std::string number(double v) {
   return buf;
 }
 
+/// %.6g, for numbers in messages (signed as they are).
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
 /// Shows progress on standard error when it is a terminal.
 class progress_bar {
  public:
@@ -245,11 +255,31 @@ class progress_bar {
   std::chrono::steady_clock::time_point started_, last_;
 };
 
+/// Why a metric did not apply to a record (the count of such records is printed per metric).
+const char* not_applicable_reason(metric_kind k) {
+  switch (k) {
+    case metric_kind::exact_match:
+    case metric_kind::exact_match_stripped:
+    case metric_kind::edit_distance: return "no generated text (log-likelihood requests)";
+    case metric_kind::brier:
+    case metric_kind::log_loss:
+    case metric_kind::acc_norm: return "no answer options (generations)";
+    case metric_kind::mc_grade: return "no answer options and no chosen option (generations)";
+    case metric_kind::log_likelihood: return "no options and no token log-probabilities";
+    case metric_kind::kofk:
+    case metric_kind::token_nll: return "no token log-probabilities";
+    case metric_kind::stored: return "not stored with the record";
+  }
+  return "does not apply";
+}
+
 struct group_scores {
   std::vector<binary_accumulator> binary;
   std::vector<mean_accumulator> mean;
   std::vector<binary_accumulator> stored01;  // stored scores while every value is 0 or 1
   std::vector<bool> only01;
+  std::vector<double> largest;               // largest |value| per metric, and where it was
+  std::vector<std::string> largest_at;
 };
 
 struct options_t {
@@ -267,25 +297,98 @@ struct options_t {
   std::string map;
   std::string map_file;
   double level = 0.95;
+  bool level_given = false;
+  std::size_t max_tokens = 100000;
 };
 
-void run(const options_t& o) {
+/// The file a HELM run folder stands for.
+std::string input_path(const options_t& o, const std::string& path) {
+  if (o.format == "helm" && std::filesystem::is_directory(path)) return path + "/scenario_state.json";
+  return path;
+}
+
+/// Every check that needs no record: options, their combinations, the input files and the output.
+void check_options(const options_t& o) {
   if (o.files.empty()) throw input_error("score: FILES: at least one file is required");
   if (o.per_example && o.per_model) throw input_error("score: --per-example and --per-model exclude each other");
-  const bool per_model = !o.per_example;  // per-model aggregates are the default
   const bool json_out = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
   if (!o.out.empty() && !json_out && !(o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".csv")) {
     throw input_error("score: --out: '" + o.out + "' must end in .csv or .json");
   }
+  if (!(o.level > 0 && o.level < 1)) {
+    throw input_error("score: --level: " + short_number(o.level) + " is not a confidence level between 0 and 1 (e.g. 0.95)");
+  }
+  if (o.per_example && o.level_given) throw input_error("score: --level: has no effect with --per-example (no intervals)");
+  if (o.per_example && !o.compute.empty()) {
+    throw input_error("score: --compute: has no effect with --per-example (compute is joined to per-model rows)");
+  }
+  if (o.max_tokens == 0) throw input_error("score: --max-tokens: must be at least 1");
+  const bool mapped = o.format == "csv" || o.format == "jsonl";
+  if (!mapped && (!o.map.empty() || !o.map_file.empty())) {
+    throw input_error("score: --" + std::string(o.map.empty() ? "map-file" : "map") + ": only --format csv or jsonl reads a column mapping (--format " + o.format + " knows its fields)");
+  }
+  if (!o.map.empty() && !o.map_file.empty()) {
+    throw input_error("score: --map and --map-file: give one column mapping, not two");
+  }
+  if (mapped && o.map.empty() && o.map_file.empty()) {
+    throw input_error("score: --format " + o.format + " needs a column mapping (--map or --map-file)");
+  }
+  std::vector<std::string> inputs;
+  for (const auto& f : o.files) {
+    check_input_file(f, "score: FILES", o.format == "helm");
+    if (o.format == "helm" && std::filesystem::is_directory(f)) {
+      check_input_file(input_path(o, f), "score: FILES (a HELM run folder holds scenario_state.json)");
+    }
+    inputs.push_back(input_path(o, f));
+  }
+  check_distinct_inputs(inputs, "score: FILES");
+  if (!o.compute.empty()) {
+    check_input_file(o.compute, "score: --compute");
+    inputs.push_back(o.compute);
+  }
+  if (!o.map_file.empty()) {
+    check_input_file(o.map_file, "score: --map-file");
+    inputs.push_back(o.map_file);
+  }
+  if (!o.out.empty()) check_not_an_input(o.out, inputs, "score: --out");
+  if (o.format == "lm-eval" && o.task.empty()) {
+    for (const auto& f : o.files) {
+      if (io::detail::lm_eval_sample_name(f).first.empty()) {
+        throw input_error("score: '" + f +
+                          "': the task cannot be derived from the file name (lm-eval writes "
+                          "samples_<task>_<date>.jsonl): give it with --task");
+      }
+    }
+  }
+}
+
+void run(const options_t& o) {
+  check_options(o);
+  const bool per_model = !o.per_example;  // per-model aggregates are the default
+  const bool json_out = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
   std::optional<io::column_mapping> mapping;
   if (o.format == "csv" || o.format == "jsonl") {
-    if (o.map.empty() && o.map_file.empty()) {
-      throw input_error("score: --format " + o.format + " needs a column mapping (--map or --map-file)");
-    }
     mapping = o.map.empty() ? io::read_column_mapping_file(o.map_file) : io::parse_column_mapping(o.map);
+    if (mapping->task.empty() && o.task.empty()) {
+      throw input_error("score: --format " + o.format + ": no task: map a task column (task=COLUMN) or give --task");
+    }
+    if (mapping->model.empty() && o.model.empty()) {
+      throw input_error("score: --format " + o.format + ": no model: map a model column (model=COLUMN) or give --model");
+    }
   }
   std::vector<io::compute_entry> compute;
-  if (!o.compute.empty()) compute = io::read_compute_table_file(o.compute);
+  if (!o.compute.empty()) {
+    compute = io::read_compute_table_file(o.compute);
+    for (const auto& c : compute) {
+      for (const auto& [v, name] : {std::pair{c.parameters, "params"}, std::pair{c.tokens, "tokens"}, std::pair{c.flops, "flops"}}) {
+        if (v && !std::isfinite(*v)) {
+          throw parse_error(o.compute, c.line, name,
+                            std::string(c.flops_derived && std::string(name) == "flops" ? "6 * params * tokens" : name) +
+                                " of model '" + c.model + "' overflows a double (larger than 1.8e308)");
+        }
+      }
+    }
+  }
 
   std::vector<metric_def> metrics;
   bool auto_metrics = o.metrics == "auto";
@@ -299,26 +402,34 @@ void run(const options_t& o) {
       list.remove_prefix(comma + 1);
     }
     if (metrics.empty()) throw input_error("score: --metrics: no metric named");
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      for (std::size_t k = 0; k < i; ++k) {
+        if (metrics[k].name == metrics[i].name) throw input_error("score: --metrics: '" + metrics[i].name + "' is named twice");
+      }
+    }
   }
 
-  // Output: a file or standard output.
-  std::ofstream file_out;
-  if (!o.out.empty()) {
-    file_out.open(o.out, std::ios::binary);
-    if (!file_out) throw input_error("score: --out: cannot write '" + o.out + "'");
-  }
-  std::ostream& out = o.out.empty() ? std::cout : file_out;
-  std::vector<char> out_buffer(1 << 20);
-  if (!o.out.empty()) file_out.rdbuf()->pubsetbuf(out_buffer.data(), static_cast<std::streamsize>(out_buffer.size()));
+  // Output: a file written atomically (renamed into place at the end), or standard output.
+  std::optional<output_file> file_out;
+  if (!o.out.empty()) file_out.emplace(o.out, "score: --out");
+  std::ostream& out = file_out ? file_out->stream() : std::cout;
+  const std::string out_name = o.out.empty() ? std::string("standard output") : "'" + o.out + "'";
 
   std::map<std::pair<std::string, std::string>, group_scores> groups;
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of;  // -> filter, where
+  std::unordered_map<std::uint64_t, std::size_t> seen_docs;  // hash of (model, task, filter, id) -> file index
+  std::vector<std::size_t> scored(0), not_applicable(0);
+  std::size_t file_index = 0;
   std::vector<double> scratch, lengths;
+  std::vector<mean_accumulator> staged;
   std::vector<std::optional<double>> values;
   std::string line;
   bool header_written = false, first_json_row = true;
   auto write_header = [&]() {
     if (header_written) return;
     header_written = true;
+    scored.assign(metrics.size(), 0);
+    not_applicable.assign(metrics.size(), 0);
     if (!per_model) {
       if (json_out) {
         out << "{\"records\": [";
@@ -339,6 +450,36 @@ void run(const options_t& o) {
   ro.progress = [&](std::size_t bytes) { bar.update(bytes); };
 
   const io::record_sink sink = [&](const io::record& r) {
+    // One key per document: (model, task, filter, example id); names are never empty.
+    if (r.model.empty()) {
+      if (mapping && !mapping->model.empty()) throw parse_error(r.source, r.line, mapping->model, "empty model name");
+      throw input_error("score: '" + r.source + "': the model cannot be derived from the file: give it with --model");
+    }
+    if (r.task.empty()) {
+      if (mapping && !mapping->task.empty()) throw parse_error(r.source, r.line, mapping->task, "empty task name");
+      throw input_error("score: '" + r.source + "': the task cannot be derived from the file: give it with --task");
+    }
+    const auto mt = std::pair{r.model, r.task};
+    auto [f, new_task] = filter_of.try_emplace(mt, r.filter, r.source + ":" + std::to_string(r.line));
+    if (!new_task && f->second.first != r.filter) {
+      throw input_error("score: " + r.source + ":" + std::to_string(r.line) + ": model '" + r.model + "', task '" +
+                        r.task + "': documents under the filter '" + r.filter + "' here and '" + f->second.first +
+                        "' at " + f->second.second +
+                        ": each document would count once per filter; choose one with --filter");
+    }
+    if (o.files.size() > 1) {
+      std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the key
+      for (const std::string* part : {&r.model, &r.task, &r.filter, &r.example_id}) {
+        for (unsigned char c : *part) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0x1fu) * 1099511628211ull;
+      }
+      auto [d, fresh] = seen_docs.try_emplace(h, file_index);
+      if (!fresh && d->second != file_index) {
+        throw input_error("score: document '" + r.example_id + "' (model '" + r.model + "', task '" + r.task +
+                          "', filter '" + r.filter + "') is in both '" + o.files[d->second] + "' and " + r.source +
+                          ":" + std::to_string(r.line) + ": it would be counted twice (give each file once)");
+      }
+    }
     if (auto_metrics) {  // from the first record: generations or option log-likelihoods
       if (!r.options.empty()) {
         for (const char* n : {"mc_grade", "brier", "log_loss"}) metrics.push_back(parse_metric(n));
@@ -349,32 +490,69 @@ void run(const options_t& o) {
     }
     write_header();
     values.resize(metrics.size());
-    for (std::size_t i = 0; i < metrics.size(); ++i) values[i] = score_one(metrics[i], r, scratch, lengths);
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (metrics[i].kind == metric_kind::edit_distance && r.has_prediction) {
+        std::size_t longest = r.prediction.size();
+        for (const auto& ref : r.references) longest = std::max(longest, ref.size());
+        if (longest > o.max_tokens) {
+          bad(r, metrics[i].name, "a text of " + std::to_string(longest) + " characters is longer than --max-tokens " +
+                                      std::to_string(o.max_tokens) +
+                                      " (edit distance takes time proportional to the product of the lengths; raise "
+                                      "--max-tokens to score it)");
+        }
+      }
+      values[i] = score_one(metrics[i], r, scratch, lengths);
+      if (values[i] && !std::isfinite(*values[i])) {
+        bad(r, metrics[i].name, "the score is " + short_number(*values[i]) +
+                                    " (an option or token with log-likelihood -inf?): not a finite number");
+      }
+    }
     if (per_model) {
-      auto& g = groups[{r.model, r.task}];
+      auto& g = groups[mt];
       if (g.binary.empty()) {
         g.binary.resize(metrics.size());
         g.mean.resize(metrics.size());
         g.stored01.resize(metrics.size());
         g.only01.assign(metrics.size(), true);
+        g.largest.assign(metrics.size(), 0.0);
+        g.largest_at.resize(metrics.size());
+      }
+      // First check that no sum overflows, then add: a bad record leaves every aggregate as it was.
+      staged.assign(g.mean.begin(), g.mean.end());
+      for (std::size_t i = 0; i < metrics.size(); ++i) {
+        if (!values[i] || metrics[i].binary) continue;
+        const double v = *values[i];
+        staged[i](v);
+        if (!std::isfinite(staged[i].sum()) || !std::isfinite(staged[i].sum_of_squared_deviations())) {
+          bad(r, metrics[i].name, "the value " + short_number(v) + " makes the sum or the spread of " + metrics[i].name +
+                                      " overflow a double (largest magnitude before it " + short_number(g.largest[i]) +
+                                      (g.largest_at[i].empty() ? std::string() : " at " + g.largest_at[i]) + ")");
+        }
       }
       for (std::size_t i = 0; i < metrics.size(); ++i) {
         if (!values[i]) continue;
         if (metrics[i].binary) {
           g.binary[i](*values[i] != 0.0);
-        } else {
-          g.mean[i](*values[i]);
-          if (metrics[i].kind == metric_kind::stored) {
-            if (*values[i] == 0.0 || *values[i] == 1.0) {
-              g.stored01[i](*values[i] == 1.0);
-            } else {
-              g.only01[i] = false;
-            }
+          continue;
+        }
+        const double v = *values[i];
+        g.mean[i] = staged[i];
+        if (std::abs(v) > g.largest[i] || g.largest_at[i].empty()) {
+          g.largest[i] = std::abs(v);
+          g.largest_at[i] = r.source + ":" + std::to_string(r.line);
+        }
+        if (metrics[i].kind == metric_kind::stored) {
+          if (v == 0.0 || v == 1.0) {
+            g.stored01[i](v == 1.0);
+          } else {
+            g.only01[i] = false;
           }
         }
       }
+      for (std::size_t i = 0; i < metrics.size(); ++i) ++(values[i] ? scored[i] : not_applicable[i]);
       return;
     }
+    for (std::size_t i = 0; i < metrics.size(); ++i) ++(values[i] ? scored[i] : not_applicable[i]);
     line.clear();
     if (json_out) {
       line += first_json_row ? "\n  {" : ",\n  {";
@@ -403,10 +581,12 @@ void run(const options_t& o) {
       line += '\n';
     }
     out << line;
+    check_stream(out, out_name);  // stop at once on a closed pipe or a full disk
   };
 
   io::read_summary total;
-  for (const auto& path : o.files) {
+  for (file_index = 0; file_index < o.files.size(); ++file_index) {
+    const std::string& path = o.files[file_index];
     bar.start(path);
     io::read_summary s;
     if (o.format == "lm-eval") {
@@ -414,8 +594,7 @@ void run(const options_t& o) {
     } else if (o.format == "lm-eval-v03") {
       s = io::read_lm_eval_write_out_file(path, ro, sink);
     } else if (o.format == "helm") {
-      const bool dir = std::filesystem::is_directory(path);
-      s = io::read_helm_scenario_state_file(dir ? path + "/scenario_state.json" : path, ro, sink);
+      s = io::read_helm_scenario_state_file(input_path(o, path), ro, sink);
     } else if (o.format == "inspect") {
       s = io::read_inspect_log_file(path, ro, sink);
     } else if (o.format == "csv") {
@@ -432,7 +611,18 @@ void run(const options_t& o) {
       if (total.first_errors.size() < 10) total.first_errors.push_back(std::move(e));
     }
   }
+  if (total.delivered == 0 && total.read == 0 && !o.filter.empty() && total.ignored > 0) {
+    throw input_error("score: --filter: no record has the filter '" + o.filter + "' (" + std::to_string(total.ignored) +
+                      " records of other filters)");
+  }
   write_header();
+  // A stored metric that no record has is a misspelt name, not an empty result.
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    if (metrics[i].kind == metric_kind::stored && total.delivered > 0 && scored[i] == 0) {
+      throw input_error("score: --metrics: " + metrics[i].name + ": no record stores a score named '" +
+                        metrics[i].stored + "'");
+    }
+  }
 
   bool any_derived = false;
   if (per_model) {
@@ -471,6 +661,13 @@ void run(const options_t& o) {
             interval = "t";
           }
         }
+        for (const auto& v : {std::optional<double>(value), lower, upper, se}) {
+          if (v && !std::isfinite(*v)) {
+            throw input_error("score: model '" + key.first + "', task '" + key.second + "', " + metrics[i].name +
+                              ": the mean or its interval overflows a double (largest magnitude " +
+                              short_number(g.largest[i]) + " at " + g.largest_at[i] + ")");
+          }
+        }
         auto opt = [&](const std::optional<double>& v) { return v ? number(*v) : std::string(json_out ? "null" : ""); };
         if (json_out) {
           out << (first ? "\n  {" : ",\n  {") << "\"model\": " << json_string(key.first)
@@ -492,15 +689,41 @@ void run(const options_t& o) {
       }
     }
   }
+  // "scored N" only when every metric scored N; otherwise the count of each metric, and why not the rest.
+  bool uniform = true;
+  for (std::size_t i = 0; i < metrics.size(); ++i) uniform = uniform && not_applicable[i] == 0;
   if (json_out) {
     out << "\n], \"summary\": {\"read\": " << total.read << ", \"scored\": " << total.delivered
-        << ", \"skipped\": " << total.skipped << ", \"ignored\": " << total.ignored
-        << ", \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
+        << ", \"skipped\": " << total.skipped << ", \"ignored\": " << total.ignored << ", \"per_metric\": {";
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      out << (i ? ", " : "") << json_string(metrics[i].name) << ": {\"scored\": " << scored[i]
+          << ", \"not_applicable\": " << not_applicable[i] << "}";
+    }
+    out << "}, \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
   }
-  out.flush();
-  std::cerr << "emergent score: read " << total.read << ", scored " << total.delivered << ", skipped " << total.skipped;
+  if (file_out) {
+    file_out->commit();
+  } else {
+    check_stdout();
+  }
+  std::cerr << "emergent score: read " << total.read;
+  if (uniform) {
+    std::cerr << ", scored " << total.delivered;
+  } else {
+    std::cerr << ", delivered " << total.delivered;
+  }
+  std::cerr << ", skipped " << total.skipped;
   if (total.ignored > 0) std::cerr << " (" << total.ignored << " records of other filters ignored)";
   std::cerr << '\n';
+  if (!uniform) {
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      std::cerr << "  " << metrics[i].name << ": scored " << scored[i];
+      if (not_applicable[i] > 0) {
+        std::cerr << ", not applicable to " << not_applicable[i] << " (" << not_applicable_reason(metrics[i].kind) << ")";
+      }
+      std::cerr << '\n';
+    }
+  }
   for (const auto& e : total.first_errors) std::cerr << "  skipped: " << e << '\n';
   if (total.skipped > total.first_errors.size()) {
     std::cerr << "  ... and " << total.skipped - total.first_errors.size() << " more\n";
@@ -528,9 +751,16 @@ void setup(CLI::App& app) {
   cmd->add_option("--task", o->task, "task name for every record (overrides the file)");
   cmd->add_option("--map", o->map, "csv/jsonl column mapping: key=column,... (see docs/formats.md)");
   cmd->add_option("--map-file", o->map_file, "csv/jsonl column mapping file: key = column per line");
-  cmd->add_option("--level", o->level, "confidence level of the intervals")->capture_default_str();
+  auto* level = cmd->add_option("--level", o->level, "confidence level of the intervals, in (0, 1)")->capture_default_str();
+  cmd->add_option("--max-tokens", o->max_tokens,
+                  "edit_distance: longest prediction or reference, in characters; a longer one is a bad record "
+                  "(the cost grows with the product of the lengths)")
+      ->capture_default_str();
   cmd->add_option("files", o->files, "input files (helm: a run folder or its scenario_state.json)")->required();
-  cmd->callback([o]() { run(*o); });
+  cmd->callback([o, level]() {
+    o->level_given = level->count() > 0;
+    run(*o);
+  });
 }
 
 const register_command registration{"score", setup};

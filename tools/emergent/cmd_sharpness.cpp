@@ -31,6 +31,9 @@ struct sharpness_args {
 
 void run_sharpness(const sharpness_args& a) {
   using namespace emergent;
+  if (a.lower_col.empty() != a.upper_col.empty()) {
+    throw input_error("sharpness: --lower and --upper must be given together");
+  }
   const auto table = cli::csv_table::read(a.file);
   cli::xy_columns d = cli::read_xy(table, a.x_col, a.y_col, a.x_log10);
   if (d.x.size() < 3) {
@@ -94,13 +97,15 @@ void run_sharpness(const sharpness_args& a) {
       }
     }
   }
-  const sharpness m = measure_sharpness(x, y, s);
+  const sharpness m = cli::analysing(a.file, [&] { return measure_sharpness(x, y, s); });
   judgement_options jo = a.judge;
   const auto given = [](double v) { return std::isnan(v) ? std::optional<double>() : std::optional<double>(v); };
   jo.chance = given(a.chance);
   jo.range_low = given(a.range_min);
   jo.range_high = given(a.range_max);
-  const curve_judgement_result j = judge_curve(x, y, nn, nn.empty() ? std::span<const double>(s) : std::span<const double>(), jo);
+  const curve_judgement_result j = cli::analysing(a.file, [&] {
+    return judge_curve(x, y, nn, nn.empty() ? std::span<const double>(s) : std::span<const double>(), jo);
+  });
   const std::string identifiability = m.logistic_status == "not_identifiable" ? std::string(not_identifiable_reason(j)) : std::string();
   if (a.json) {
     nlohmann::ordered_json out;
@@ -135,12 +140,15 @@ void run_sharpness(const sharpness_args& a) {
     out["window_share"] = j.window_found ? cli::json_number(j.window_share) : nlohmann::ordered_json(nullptr);
     out["breakthroughness"] = cli::json_number(m.breakthroughness);
     out["linearity"] = cli::json_number(m.linearity);
-    out["logistic_k"] = cli::json_number(m.logistic_k);
-    out["logistic_k_ci95"] = {cli::json_number(m.logistic_k_low), cli::json_number(m.logistic_k_high)};
-    out["logistic_x0"] = cli::json_number(m.logistic_x0);
+    // A logistic that was not fitted has no k, x0 or rise width: null, never 0 with [0, 0].
+    const bool fitted = m.logistic_status != "not fitted" && m.logistic_status != "failed";
+    const auto fitted_number = [&](double v) { return fitted ? cli::json_number(v) : nlohmann::ordered_json(nullptr); };
+    out["logistic_k"] = fitted_number(m.logistic_k);
+    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_low), fitted_number(m.logistic_k_high)};
+    out["logistic_x0"] = fitted_number(m.logistic_x0);
     out["logistic_status"] = m.logistic_status;
     out["logistic_not_identifiable_because"] = identifiability.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(identifiability);
-    out["rise_width_decades"] = cli::json_number(m.rise_width_decades);
+    out["rise_width_decades"] = fitted_number(m.rise_width_decades);
     out["observed_rise_width_decades"] = cli::json_number(m.observed_rise_width_decades);
     out["steepest_slope_per_decade"] = cli::json_number(m.steepest_slope_per_decade);
     out["steepest_at"] = cli::json_number(m.steepest_at);
@@ -156,11 +164,16 @@ void run_sharpness(const sharpness_args& a) {
   std::cout << "n: " << x.size() << '\n';
   std::cout << "breakthroughness: " << cli::short_number(m.breakthroughness) << '\n';
   std::cout << "linearity: " << cli::short_number(m.linearity) << '\n';
-  std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
-            << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
-            << m.logistic_status << (identifiability.empty() ? "" : " (" + identifiability + ")") << '\n';
-  std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
-            << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  if (m.logistic_status == "not fitted" || m.logistic_status == "failed") {
+    std::cout << "logistic_k: -  status: " << m.logistic_status << '\n';
+    std::cout << "rise_width_decades: -  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  } else {
+    std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
+              << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
+              << m.logistic_status << (identifiability.empty() ? "" : " (" + identifiability + ")") << '\n';
+    std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
+              << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
+  }
   std::cout << "steepest_slope_per_decade: " << cli::short_number(m.steepest_slope_per_decade) << " at x "
             << cli::short_number(m.steepest_at) << '\n';
   std::cout << "largest_jump: " << cli::short_number(m.largest_jump);

@@ -27,6 +27,8 @@
 
 #include <emergent/core/error.hpp>
 
+#include "output_file.hpp"  // check_input_file, quote_cell
+
 namespace emergent::cli {
 
 /// Whether the reader drops the spaces and tabs around cells (trim) or keeps every cell as written.
@@ -41,16 +43,21 @@ struct csv_table {
 
   /// Reads and splits `path`; throws parse_error when the file cannot be opened, has no header, has
   /// an unterminated quote, or a row with the wrong number of cells.
+  /// A file that is missing, a directory or unreadable is an input_error (exit 2).
   static csv_table read(const std::string& path, cell_blanks blanks = cell_blanks::trim) {
+    check_input_file(path, "");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw emergent::parse_error(path, 0, "", "cannot open file");
+    if (!in) throw emergent::input_error("'" + path + "': cannot open file");
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) throw emergent::input_error("'" + path + "': read error");
     return parse(text.str(), path, blanks);
   }
 
   /// Splits CSV `text` read from `file` (named in errors); the errors of read() but "cannot open".
+  /// A UTF-8 byte-order mark at the start is skipped.
   static csv_table parse(std::string_view text, const std::string& file, cell_blanks blanks = cell_blanks::trim) {
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     const bool trim = blanks == cell_blanks::trim;
     csv_table t;
     t.file = file;
@@ -169,7 +176,7 @@ struct csv_table {
       const std::string& cell = rows[r][col];
       if (cell.empty()) throw emergent::parse_error(file, lines[r], header[col], "empty cell where a number is expected");
       const double v = parse_number(r, col);
-      if (!std::isfinite(v)) throw emergent::parse_error(file, lines[r], header[col], "'" + cell + "' is not finite");
+      if (!std::isfinite(v)) throw emergent::parse_error(file, lines[r], header[col], quote_cell(cell) + " is not finite");
       out.push_back(v);
     }
     return out;
@@ -193,14 +200,18 @@ struct csv_table {
   }
 
   // The whole cell as a double (strtod: decimal, exponent, hex, inf, nan); parse_error when any of it
-  // is left over or the value is out of range.
+  // is left over or the value overflows. Underflow is not an error: 1e-310 is a valid (subnormal)
+  // double, and a value below the smallest subnormal rounds to 0.
   [[nodiscard]] double parse_number(std::size_t row, std::size_t col) const {
     const std::string& cell = rows[row][col];
     errno = 0;
     char* end = nullptr;
     const double v = std::strtod(cell.c_str(), &end);
-    if (cell.empty() || end != cell.c_str() + cell.size() || errno == ERANGE) {
-      throw emergent::parse_error(file, lines[row], header[col], "'" + cell + "' is not a number");
+    if (cell.empty() || end != cell.c_str() + cell.size()) {
+      throw emergent::parse_error(file, lines[row], header[col], quote_cell(cell) + " is not a number");
+    }
+    if (errno == ERANGE && std::isinf(v)) {
+      throw emergent::parse_error(file, lines[row], header[col], quote_cell(cell) + " is too large for a double");
     }
     return v;
   }

@@ -112,7 +112,7 @@ endif()
 
 # 3. Errors.
 run_fails(3 "no such column" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard accuracy -o "${WORK_DIR}/e1")
-run_fails(3 "cannot open file" report "${WORK_DIR}/missing.csv" --hard acc -o "${WORK_DIR}/e2")
+run_fails(2 "missing.csv': no such file" report "${WORK_DIR}/missing.csv" --hard acc -o "${WORK_DIR}/e2")
 run_fails(2 "is not COLUMN=VALUE" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard acc --where num_fewshot
           -o "${WORK_DIR}/e3")
 run_fails(3 "appears twice at the same x" report "${SOURCE_DIR}/examples/data/pythia_lambada.csv" --hard acc -o "${WORK_DIR}/e4")

@@ -60,12 +60,12 @@ endif()
 
 # 4. A malformed record stops the run with file:line: field: message and exit code 3.
 file(WRITE "${WORK_DIR}/bad.csv" "model,doc_id,gold_option,loglik_option0,loglik_option1,acc\nm,0,0,-1,-2,1\nm,1,0,0.5,-2,1\nm,2,1,-1,-2,0\n")
-run_score(3 --format csv --map-file "${DATA}/winogrande_mapping.conf" --metrics mc_grade "${WORK_DIR}/bad.csv")
+run_score(3 --format csv --map-file "${DATA}/winogrande_mapping.conf" --task wg --metrics mc_grade "${WORK_DIR}/bad.csv")
 if(NOT score_err MATCHES "bad.csv:3: loglik_option0: log-probability 0.5 is positive")
   message(FATAL_ERROR "unexpected error message: ${score_err}")
 endif()
 # 5. --skip-bad: skipped, counted, listed; read = scored + skipped.
-run_score(0 --format csv --map-file "${DATA}/winogrande_mapping.conf" --metrics mc_grade --skip-bad "${WORK_DIR}/bad.csv")
+run_score(0 --format csv --map-file "${DATA}/winogrande_mapping.conf" --task wg --metrics mc_grade --skip-bad "${WORK_DIR}/bad.csv")
 if(NOT score_err MATCHES "read 3, scored 2, skipped 1" OR NOT score_err MATCHES "skipped: [^\n]*bad.csv:3")
   message(FATAL_ERROR "unexpected summary: ${score_err}")
 endif()

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "emergent/core/error.hpp"
-#include "emergent/stats/detail/random.hpp"
+#include "emergent/core/detail/random.hpp"
 
 namespace emergent {
 

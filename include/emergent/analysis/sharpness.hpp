@@ -124,9 +124,9 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
     s.logistic_status = std::string(to_string(f.status));
     if (f.status != fit_status::failed) {
       s.logistic_k = f.param("k") / per_unit;
-      const auto ci = f.confidence_interval("k", options.level);
-      s.logistic_k_low = ci.first / per_unit;
-      s.logistic_k_high = ci.second / per_unit;
+      const auto ci = f.wald_interval("k", options.level);
+      s.logistic_k_low = ci.lower / per_unit;
+      s.logistic_k_high = ci.upper / per_unit;
       s.logistic_x0 = f.param("x0");
       s.rise_width_decades = s.logistic_k != 0 ? 2.0 * std::log(9.0) / std::abs(s.logistic_k)
                                                : std::numeric_limits<double>::infinity();

@@ -17,6 +17,7 @@
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/fit/fit_result.hpp"
+#include "emergent/core/detail/parallel.hpp"
 #include "emergent/fit/intervals.hpp"
 
 namespace emergent {
@@ -26,34 +27,7 @@ namespace emergent {
 /// have stopped. `task` must only write to its own index's output.
 template <class Task>
 void parallel_for_each_index(std::size_t count, unsigned threads, Task&& task) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(count, 1)));
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-      if (i >= count) return;
-      try {
-        task(i);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next.store(count);
-        return;
-      }
-    }
-  };
-  if (threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads);
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-  }
-  if (error) std::rethrow_exception(error);
+  detail::parallel_for_each_index(count, threads, std::forward<Task>(task));
 }
 
 /// Fits `model` to every curve (as `fit_curve` does) on `threads` threads (0: all cores). The i-th

@@ -8,12 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "emergent/core/error.hpp"
+#include "emergent/core/detail/random.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/fit/fit_result.hpp"
 #include "emergent/fit/intervals.hpp"
@@ -101,11 +101,10 @@ struct lrt_result {
   std::vector<double> ys(x.size());
   std::size_t exceed = 0;
   for (std::size_t b = 0; b < replicates; ++b) {
-    std::mt19937_64 gen(replicate_seed(seed, b));
-    std::normal_distribution<double> noise(0, 1);
+    auto gen = detail::xoshiro256ss::stream(seed, b);
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double sd = weights.empty() || !options.use_weights ? s0 : s0 / std::sqrt(weights[i]);
-      ys[i] = out.null_fit.predict(x[i]) + sd * noise(gen);
+      ys[i] = out.null_fit.predict(x[i]) + sd * detail::standard_normal(gen);
     }
     const fit_result f0 = fit_xy(x, ys, null_model.model, o0, weights);
     const fit_result f1 = fit_xy(x, ys, alt_model.model, o1, weights);

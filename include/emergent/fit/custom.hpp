@@ -11,8 +11,8 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <Eigen/Eigenvalues>
 
+#include "emergent/core/detail/small_dense.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/fit/fit_result.hpp"
 #include "emergent/fit/levenberg_marquardt.hpp"
@@ -58,8 +58,10 @@ template <int N, class Residuals>
       throw input_error(detail::describe_at("fit_custom", "lower/upper", static_cast<std::size_t>(j), "lower bound above upper bound"));
     }
   }
+  static_assert(N >= 1 && N <= detail::small_max, "fit_custom: 1 to 12 parameters");
   const auto rows = static_cast<Eigen::Index>(n);
   Eigen::VectorXd tmp(rows);
+  jac_t Jn(rows, N);
   auto full = [&](const vec& p, Eigen::VectorXd& r, jac_t* J) {
     if constexpr (std::is_invocable_v<Residuals&, const vec&, Eigen::VectorXd&, jac_t*>) {
       residuals(p, r, J);
@@ -76,31 +78,55 @@ template <int N, class Residuals>
       }
     }
   };
-  const auto lm = levenberg_marquardt<N>(full, p0, lower, upper, n, options);
+  // The run-time-sized core: the user's fixed-size types are filled from and copied back to it.
+  auto dynamic = [&](const Eigen::VectorXd& pd, Eigen::VectorXd& r, Eigen::MatrixXd* J) {
+    const vec p = pd;
+    full(p, r, J ? &Jn : nullptr);
+    if (J) *J = Jn;
+  };
+  const Eigen::VectorXd p0d = p0, lowerd = lower, upperd = upper;
+  const auto lm = levenberg_marquardt(dynamic, p0d, lowerd, upperd, n, options);
   custom_fit_result<N> out;
   out.params = lm.params;
   out.iterations = lm.iterations;
   Eigen::VectorXd r(rows);
-  jac_t J(rows, N);
-  full(lm.params, r, &J);
+  Eigen::MatrixXd J(rows, N);
+  dynamic(lm.params, r, &J);
   out.residuals = r;
   out.rss = r.squaredNorm();
   const double cost2 = 2 * detail::lm_robust_cost(r, options.loss, options.loss_scale);
   detail::lm_robust_scale(r, J, options.loss, options.loss_scale);
-  const Eigen::MatrixXd A = J.transpose() * J;
-  Eigen::VectorXd scale(N);
-  for (int j = 0; j < N; ++j) scale(j) = A(j, j) > 0 ? 1.0 / std::sqrt(A(j, j)) : 0.0;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(scale.asDiagonal() * A * scale.asDiagonal());
-  const double lmin = eig.eigenvalues().minCoeff(), lmax = eig.eigenvalues().maxCoeff();
+  detail::small_matrix A, As, V;
+  detail::small_vector g, scale, w;
+  detail::lm_normal_equations(J, r, A, g);
+  scale.n = w.n = As.n = N;
+  bool scaled = true;
+  for (int j = 0; j < N; ++j) {
+    scale(j) = A(j, j) > 0 ? 1.0 / std::sqrt(A(j, j)) : 0.0;
+    scaled = scaled && scale(j) > 0;
+  }
+  for (int j = 0; j < N; ++j)
+    for (int k = 0; k < N; ++k) As(j, k) = scale(j) * A(j, k) * scale(k);
+  detail::small_symmetric_eigen(As, w.v.data(), V);
+  double lmin = w(0), lmax = w(0);
+  for (int j = 1; j < N; ++j) {
+    lmin = std::min(lmin, w(j));
+    lmax = std::max(lmax, w(j));
+  }
   const double inf = std::numeric_limits<double>::infinity();
-  out.condition = (lmin > 0 && (scale.array() > 0).all()) ? lmax / lmin : inf;
+  out.condition = (lmin > 0 && scaled) ? lmax / lmin : inf;
   const long dof = static_cast<long>(n) - N;
   if (!(out.condition < 1e14) || dof <= 0) {
     out.covariance.setConstant(inf);
     out.std_errors.setConstant(inf);
   } else {
-    const Eigen::MatrixXd inv = eig.eigenvectors() * eig.eigenvalues().cwiseInverse().asDiagonal() * eig.eigenvectors().transpose();
-    out.covariance = (cost2 / static_cast<double>(dof)) * (scale.asDiagonal() * inv * scale.asDiagonal());
+    for (int j = 0; j < N; ++j) {
+      for (int k = 0; k < N; ++k) {
+        double inv = 0;
+        for (int m = 0; m < N; ++m) inv += V(j, m) * V(k, m) / w(m);
+        out.covariance(j, k) = (cost2 / static_cast<double>(dof)) * scale(j) * inv * scale(k);
+      }
+    }
     for (int j = 0; j < N; ++j) out.std_errors(j) = std::sqrt(std::max(0.0, out.covariance(j, j)));
   }
   bool bound = false;

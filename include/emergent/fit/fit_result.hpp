@@ -15,7 +15,9 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/math_policy.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/fit/models.hpp"
 
 namespace emergent {
@@ -122,22 +124,22 @@ struct [[nodiscard]] fit_result {
   /// Two-sided Student-t quantile t_{1−(1−level)/2, n−p} (Boost.Math); +infinity when n ≤ p.
   [[nodiscard]] double t_quantile(double level = 0.95) const {
     if (!(level > 0 && level < 1)) {
-      throw input_error("fit_result::confidence_interval: level: " + std::to_string(level) + " is outside (0, 1)");
+      throw input_error("fit_result::wald_interval: level: " + std::to_string(level) + " is outside (0, 1)");
     }
     if (dof() <= 0) return std::numeric_limits<double>::infinity();
-    const boost::math::students_t dist(static_cast<double>(dof()));
+    const boost::math::students_t_distribution<double, detail::math_policy> dist(static_cast<double>(dof()));
     return boost::math::quantile(boost::math::complement(dist, (1 - level) / 2));
   }
 
-  /// Wald interval estimate ± t_{1−(1−level)/2, n−p}·se for the parameter `name` (Student-t, Boost.Math).
-  /// Infinite when the standard error is.
-  [[nodiscard]] std::pair<double, double> confidence_interval(std::string_view name, double level = 0.95) const {
+  /// Wald interval estimate ± t_{1−(1−level)/2, n−p}·se for the parameter `name` (Student-t, Boost.Math;
+  /// Seber & Wild 1989, §5.1). Infinite ends when the standard error is infinite.
+  [[nodiscard]] emergent::confidence_interval wald_interval(std::string_view name, double level = 0.95) const {
     const auto i = static_cast<Eigen::Index>(index_of(name));
     const double half = t_quantile(level) * std_errors(i);
     if (!std::isfinite(half)) {
-      return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+      return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), level};
     }
-    return {params(i) - half, params(i) + half};
+    return {params(i) - half, params(i) + half, level};
   }
 };
 

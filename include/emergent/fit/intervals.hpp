@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +19,10 @@
 #include <Eigen/Core>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/quantile.hpp"
+#include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/fit/fit_result.hpp"
@@ -28,19 +30,6 @@
 namespace emergent {
 
 namespace detail {
-
-/// Calls f(std::integral_constant<int, N>{}) with N the parameter count of the model.
-template <class F>
-decltype(auto) fit_with_parameter_count(fit_model model, int breaks, F&& f) {
-  switch (parameter_count(model, breaks)) {
-    case 2: return f(std::integral_constant<int, 2>{});
-    case 3: return f(std::integral_constant<int, 3>{});
-    case 4: return f(std::integral_constant<int, 4>{});
-    case 6: return f(std::integral_constant<int, 6>{});
-    case 9: return f(std::integral_constant<int, 9>{});
-    default: return f(std::integral_constant<int, 12>{});
-  }
-}
 
 /// splitmix64: a well-mixed 64-bit seed for replicate `index` of the stream `seed`.
 inline std::uint64_t fit_mix_seed(std::uint64_t seed, std::uint64_t index) noexcept {
@@ -62,8 +51,7 @@ inline std::uint64_t fit_mix_seed(std::uint64_t seed, std::uint64_t index) noexc
 struct profile_interval {
   std::string name;        ///< the parameter
   double estimate = 0;     ///< its least-squares estimate
-  double lower = 0;        ///< lower end (the parameter's box bound when `open_lower`)
-  double upper = 0;        ///< upper end (the parameter's box bound when `open_upper`)
+  confidence_interval interval;  ///< [lower, upper] at `level`; an open end is the parameter's box bound
   bool open_lower = false; ///< the profile stayed below the threshold down to the bound: no finite lower end
   bool open_upper = false; ///< the profile stayed below the threshold up to the bound: no finite upper end
 };
@@ -91,35 +79,37 @@ struct profile_interval {
   profile_interval out;
   out.name = std::string(name);
   out.estimate = fit.params(j);
-  detail::fit_with_parameter_count(fit.model, o.breaks, [&](auto count) {
-    constexpr int N = decltype(count)::value;
-    using vec = Eigen::Matrix<double, N, 1>;
-    vec lower, upper;
-    detail::fit_model_bounds<N>(fit.model, o.breaks, d, lower, upper);
-    const detail::fit_model_residuals f{fit.model, o.breaks, &d};
+  out.interval.level = level;
+  visit_fit_model(fit.model, [&](auto model) {
+    using M = decltype(model);
+    const int N = static_cast<int>(fit.params.size());
+    const int breaks = fit.model == fit_model::bnsl ? fit.breaks : 0;
+    Eigen::VectorXd lower, upper;
+    detail::fit_bounds<M>(d, breaks, N, lower, upper);
+    const detail::fit_model_residuals<M> f{breaks, &d};
     lm_options lo;
     lo.max_iterations = options.max_iterations;
-    const vec best = fit.params;
+    const Eigen::VectorXd best = fit.params;
     // RSS with parameter j held at value v, continuing from `start` (updated to the new optimum).
-    const auto profile_rss = [&](double v, vec& start) {
-      vec l = lower, u = upper;
+    const auto profile_rss = [&](double v, Eigen::VectorXd& start) {
+      Eigen::VectorXd l = lower, u = upper;
       l(j) = u(j) = v;
       start(j) = v;
-      const auto res = levenberg_marquardt<N>(f, start, l, u, d.x.size(), lo);
-      start = res.params;
+      auto res = levenberg_marquardt(f, start, l, u, d.x.size(), lo);
+      start = std::move(res.params);
       return 2 * res.cost;
     };
     const double se = fit.std_errors(j);
     const double step0 = std::isfinite(se) && se > 0 ? se : 0.05 * (std::abs(best(j)) + d.range);
     for (int side : {-1, 1}) {
       const double limit = side < 0 ? lower(j) : upper(j);
-      vec start = best;
+      Eigen::VectorXd start = best;
       double inside = best(j), step = step0, v = best(j);
       bool found = false;
       for (int k = 0; k < 60; ++k) {
         v = inside + side * step;
         if (std::isfinite(limit) && (side < 0 ? v <= limit : v >= limit)) v = limit;
-        vec trial = start;
+        Eigen::VectorXd trial = start;
         const double rss = profile_rss(v, trial);
         if (rss > threshold) {
           found = true;
@@ -135,7 +125,7 @@ struct profile_interval {
         double a = inside, b = v;
         for (int k = 0; k < 40 && std::abs(b - a) > 1e-9 * (std::abs(a) + step0); ++k) {
           const double m = 0.5 * (a + b);
-          vec trial = start;
+          Eigen::VectorXd trial = start;
           if (profile_rss(m, trial) > threshold) {
             b = m;
           } else {
@@ -146,10 +136,10 @@ struct profile_interval {
         bound = 0.5 * (a + b);
       }
       if (side < 0) {
-        out.lower = bound;
+        out.interval.lower = bound;
         out.open_lower = !found;
       } else {
-        out.upper = bound;
+        out.interval.upper = bound;
         out.open_upper = !found;
       }
     }
@@ -223,12 +213,6 @@ struct fit_bootstrap_result {
 
 namespace detail {
 
-inline double fit_quantile_sorted(const std::vector<double>& v, double q) {
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::VectorXd>& rows, std::size_t p, double level) {
   b.replicates.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p));
@@ -244,8 +228,8 @@ inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::Vect
     std::vector<double> col(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) col[i] = rows[i](jj);
     std::sort(col.begin(), col.end());
-    b.lower(jj) = fit_quantile_sorted(col, (1 - level) / 2);
-    b.upper(jj) = fit_quantile_sorted(col, (1 + level) / 2);
+    b.lower(jj) = quantile_sorted(col.data(), col.size(), (1 - level) / 2);
+    b.upper(jj) = quantile_sorted(col.data(), col.size(), (1 + level) / 2);
     const double mean = b.replicates.col(jj).mean();
     b.std_errors(jj) = std::sqrt((b.replicates.col(jj).array() - mean).square().sum() / static_cast<double>(rows.size() - 1));
   }
@@ -282,16 +266,16 @@ inline void fit_check_bootstrap_options(const fit_bootstrap_options& bo, const c
   std::vector<Eigen::VectorXd> rows;
   std::vector<double> xs(n), ys(n), ws;
   for (std::size_t b = 0; b < bo.replicates; ++b) {
-    std::mt19937_64 gen(replicate_seed(bo.seed, b));
-    std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+    auto gen = detail::xoshiro256ss::stream(bo.seed, b);
+    const auto pick = [&] { return static_cast<std::size_t>(detail::bounded64(gen, n)); };
     xs.assign(x.begin(), x.end());
     ws.assign(weights.begin(), weights.end());
     for (std::size_t i = 0; i < n; ++i) {
       switch (bo.kind) {
-        case fit_bootstrap_kind::residual: ys[i] = fitted[i] + centred[pick(gen)]; break;
+        case fit_bootstrap_kind::residual: ys[i] = fitted[i] + centred[pick()]; break;
         case fit_bootstrap_kind::wild: ys[i] = fitted[i] + resid[i] * ((gen() & 1u) ? 1.0 : -1.0); break;
         case fit_bootstrap_kind::pairs: {
-          const std::size_t k = pick(gen);
+          const std::size_t k = pick();
           xs[i] = x[k];
           ys[i] = y[k];
           if (!weights.empty()) ws[i] = weights[k];

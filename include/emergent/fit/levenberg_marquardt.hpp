@@ -1,6 +1,7 @@
 /// @file
-/// @brief Levenberg–Marquardt for small problems: the parameter count is a template argument, so the
-///        normal equations live in fixed-size Eigen types and the iteration allocates nothing (the
+/// @brief Levenberg–Marquardt for small problems (at most 12 parameters): the normal equations are
+///        solved by the Cholesky routine of core/detail/small_dense.hpp on a fixed-capacity array, so
+///        the iteration allocates nothing after its first step and instantiates no Eigen solver (the
 ///        residual vector and Jacobian are allocated once, before the first iteration).
 ///
 /// Method (Moré 1978; Nielsen 1999 for the damping update): at each step solve
@@ -23,10 +24,9 @@
 #include <limits>
 #include <string>
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
-#include <Eigen/Eigenvalues>
 
+#include "emergent/core/detail/small_dense.hpp"
 #include "emergent/core/error.hpp"
 
 namespace emergent {
@@ -68,9 +68,8 @@ struct lm_options {
 };
 
 /// Outcome of `levenberg_marquardt`.
-template <int N>
 struct lm_outcome {
-  Eigen::Matrix<double, N, 1> params;  ///< the parameters at which the iteration stopped
+  Eigen::VectorXd params;              ///< the parameters at which the iteration stopped
   double cost = 0;                     ///< ½ Σ ρ at `params` (½ Σ r² without a robust loss)
   int iterations = 0;                  ///< number of steps tried (accepted or rejected)
   int evaluations = 0;                 ///< number of residual evaluations
@@ -134,26 +133,52 @@ void lm_robust_scale(R& r, J& jac, robust_loss loss, double scale) noexcept {
 
 }  // namespace detail
 
+namespace detail {
+
+/// A = JᵀJ (upper and lower triangle) and g = Jᵀr for an n×p column-major Jacobian.
+inline void lm_normal_equations(const Eigen::MatrixXd& J, const Eigen::VectorXd& r, small_matrix& A,
+                                small_vector& g) noexcept {
+  const auto rows = J.rows();
+  const int p = static_cast<int>(J.cols());
+  A.n = g.n = p;
+  for (int j = 0; j < p; ++j) {
+    const double* cj = J.data() + j * rows;
+    for (int k = 0; k <= j; ++k) {
+      const double* ck = J.data() + k * rows;
+      double s = 0;
+      for (Eigen::Index i = 0; i < rows; ++i) s += cj[i] * ck[i];
+      A(j, k) = A(k, j) = s;
+    }
+    double t = 0;
+    for (Eigen::Index i = 0; i < rows; ++i) t += cj[i] * r(i);
+    g(j) = t;
+  }
+}
+
+}  // namespace detail
+
 /// Minimises ½ Σ ρ(r_i(p)²) over the box [lower, upper] by Levenberg–Marquardt.
 ///
-/// `residuals(p, r, J)` writes the n residuals at p into `r` (an `Eigen::VectorXd` of size n) and,
-/// when `J` is not null, the n×N Jacobian dr/dp into `*J`. `p0` is clamped into the box. Returns the
+/// `residuals(p, r, J)` receives `const Eigen::VectorXd& p`, writes the n residuals at p into `r` (an
+/// `Eigen::VectorXd` of size n) and, when `J` (an `Eigen::MatrixXd*`) is not null, the n×N Jacobian
+/// dr/dp into `*J`. N = p0.size() must be between 1 and 12; `p0` is clamped into the box. Returns the
 /// final parameters, cost, iteration count and the stopping reason; never throws for a bad fit.
-template <int N, class Residuals>
-[[nodiscard]] lm_outcome<N> levenberg_marquardt(Residuals&& residuals, const Eigen::Matrix<double, N, 1>& p0,
-                                                const Eigen::Matrix<double, N, 1>& lower,
-                                                const Eigen::Matrix<double, N, 1>& upper, std::size_t n,
-                                                const lm_options& options = {}) {
-  using vec = Eigen::Matrix<double, N, 1>;
-  using mat = Eigen::Matrix<double, N, N>;
-  using jac_t = Eigen::Matrix<double, Eigen::Dynamic, N>;
+template <class Residuals>
+[[nodiscard]] lm_outcome levenberg_marquardt(Residuals&& residuals, const Eigen::VectorXd& p0, const Eigen::VectorXd& lower,
+                                             const Eigen::VectorXd& upper, std::size_t n, const lm_options& options = {}) {
+  const int N = static_cast<int>(p0.size());
+  if (N < 1 || N > detail::small_max || lower.size() != N || upper.size() != N) {
+    throw input_error("levenberg_marquardt: p0: " + std::to_string(N) +
+                      " parameters (1 to 12, with lower and upper of the same length)");
+  }
   const auto rows = static_cast<Eigen::Index>(n);
   Eigen::VectorXd r(rows), r_new(rows);
-  jac_t J(rows, N), J_new(rows, N);  // trial residuals and Jacobian are computed together, swapped in on success
-  lm_outcome<N> out;
-  vec p = p0.cwiseMax(lower).cwiseMin(upper);
+  Eigen::MatrixXd J(rows, N), J_new(rows, N);  // trial residuals and Jacobian are computed together, swapped in on success
+  lm_outcome out;
+  Eigen::VectorXd p = p0.cwiseMax(lower).cwiseMin(upper);
+  Eigen::VectorXd p_new(N), step(N);
   out.params = p;
-  residuals(p, r, &J);
+  residuals(static_cast<const Eigen::VectorXd&>(p), r, &J);
   out.evaluations = 1;
   if (!r.allFinite() || !J.allFinite()) {
     out.reason = lm_stop::failed;
@@ -162,11 +187,12 @@ template <int N, class Residuals>
   }
   double cost = detail::lm_robust_cost(r, options.loss, options.loss_scale);
   detail::lm_robust_scale(r, J, options.loss, options.loss_scale);
-  mat A = J.transpose() * J;
-  vec g = J.transpose() * r;
-  vec D = A.diagonal().cwiseMax(1e-300);
+  detail::small_matrix A, M;
+  detail::small_vector g, D;
+  detail::lm_normal_equations(J, r, A, g);
+  D.n = N;
+  for (int j = 0; j < N; ++j) D(j) = std::max(A(j, j), 1e-300);
   double mu = 1e-3, nu = 2;
-  Eigen::LDLT<mat> solver;
   out.reason = lm_stop::max_iterations;
   for (int it = 0; it < options.max_iterations; ++it) {
     // Gradient test on the free parameters (those not held at a bound by the gradient).
@@ -186,13 +212,16 @@ template <int N, class Residuals>
       break;
     }
     ++out.iterations;
-    mat M = A;
-    M.diagonal() += mu * D;
-    solver.compute(M);
-    vec step = solver.solve(-g);
-    vec p_new = (p + step).cwiseMax(lower).cwiseMin(upper);
+    M = A;
+    for (int j = 0; j < N; ++j) M(j, j) += mu * D(j);
+    detail::small_vector delta;
+    delta.n = N;
+    for (int j = 0; j < N; ++j) delta(j) = -g(j);
+    const bool solved = detail::small_cholesky(M, 0.0);
+    if (solved) detail::small_cholesky_solve(M, delta.v.data());
+    for (int j = 0; j < N; ++j) p_new(j) = std::min(std::max(p(j) + delta(j), lower(j)), upper(j));
     step = p_new - p;
-    if (!step.allFinite()) {
+    if (!solved || !step.allFinite()) {
       mu *= nu;
       nu *= 2;
       continue;
@@ -201,15 +230,22 @@ template <int N, class Residuals>
       out.reason = lm_stop::xtol;
       break;
     }
-    residuals(p_new, r_new, &J_new);
+    residuals(static_cast<const Eigen::VectorXd&>(p_new), r_new, &J_new);
     ++out.evaluations;
     const double cost_new =
         r_new.allFinite() ? detail::lm_robust_cost(r_new, options.loss, options.loss_scale) : std::numeric_limits<double>::infinity();
-    const double predicted = -(g.dot(step) + 0.5 * step.dot(A * step));
+    double gs = 0, sAs = 0;
+    for (int j = 0; j < N; ++j) {
+      gs += g(j) * step(j);
+      double row = 0;
+      for (int k = 0; k < N; ++k) row += A(j, k) * step(k);
+      sAs += step(j) * row;
+    }
+    const double predicted = -(gs + 0.5 * sAs);
     const double actual = cost - cost_new;
     if (actual > 0 && std::isfinite(cost_new)) {
       const double rho = predicted > 0 ? actual / predicted : 1.0;
-      p = p_new;
+      p.swap(p_new);
       r.swap(r_new);  // pointer swaps: no allocation
       J.swap(J_new);
       if (!J.allFinite()) {
@@ -219,9 +255,8 @@ template <int N, class Residuals>
       const double old_cost = cost;
       cost = cost_new;
       detail::lm_robust_scale(r, J, options.loss, options.loss_scale);
-      A.noalias() = J.transpose() * J;
-      g.noalias() = J.transpose() * r;
-      D = D.cwiseMax(A.diagonal());
+      detail::lm_normal_equations(J, r, A, g);
+      for (int j = 0; j < N; ++j) D(j) = std::max(D(j), A(j, j));
       const double t = 2 * rho - 1;
       mu *= std::max(1.0 / 3.0, 1 - t * t * t);
       nu = 2;

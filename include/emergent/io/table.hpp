@@ -171,6 +171,15 @@ class csv_table_reader {
 
   [[nodiscard]] read_summary summary() const { return summary_; }
 
+  /// At the end of the input: a quoted field still open swallowed every line after it, so it is an
+  /// error at the line where the field began, whatever the bad-record policy.
+  void finish() const {
+    if (csv_.open()) {
+      throw parse_error(source_, csv_.line(), "",
+                        "unterminated quoted field: the quote opened on this line is never closed");
+    }
+  }
+
  private:
   std::size_t column(const std::string& name) const {
     for (std::size_t i = 0; i < header_.size(); ++i) {
@@ -366,13 +375,15 @@ inline void fill_mapped_json(element root, const where& at, record& r, const col
 }  // namespace detail
 
 /// Reads CSV text (first row = header) with a column mapping. Quoted fields (RFC 4180) may span
-/// lines; every line must be valid UTF-8; a row with another number of fields than the header, an
+/// lines (a quote never closed is a parse_error at its line, even with `skip_bad`); a UTF-8 byte-order
+/// mark at the start is skipped; every line must be valid UTF-8; a row with another number of fields than the header, an
 /// empty option cell, a positive log-probability or a duplicated (model, task, filter, example id)
 /// is a malformed record.
 inline read_summary read_csv(std::string_view text, std::string_view source, const column_mapping& mapping,
                              const read_options& options, const record_sink& sink) {
   detail::csv_table_reader reader(std::string(source), mapping, options, sink);
   detail::for_each_line_in_buffer(text, reader);
+  reader.finish();
   return reader.summary();
 }
 
@@ -381,6 +392,7 @@ inline read_summary read_csv_file(const std::string& path, const column_mapping&
                                   const record_sink& sink) {
   detail::csv_table_reader reader(path, mapping, options, sink);
   detail::for_each_line_in_file(path, options, reader);
+  reader.finish();
   return reader.summary();
 }
 

@@ -13,16 +13,77 @@
 /// The sum behind the mean is kept with Neumaier's compensated summation, so the mean of merged
 /// shards equals the one-pass mean to a few ulps whatever the order; M2 (Welford 1962 update for
 /// one observation) agrees to a relative 1e-12 or better.
+///
+/// Accumulators travel: `state()` returns a small struct of plain numbers (a `version` field, the
+/// counts as signed 64-bit integers, the sums as doubles with their compensation terms) and
+/// `Accumulator::from_state(s)` rebuilds an accumulator equal to the original, so a shard can be
+/// written by one process (in any format that keeps a double exactly: binary, `%a`, 17 significant
+/// digits) and merged in another. `from_state` validates what it reads and throws `input_error`
+/// naming the field: a version other than `accumulator_state_version`, a negative count, successes
+/// above trials, a non-finite number, a negative sum of squares or of weights, sums without
+/// observations.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "emergent/core/error.hpp"
 
 namespace emergent {
+
+/// Version of the plain-number states written by the accumulators' `state()` and read by their
+/// `from_state()`; a state of any other version is rejected (input_error naming `version`).
+inline constexpr std::uint32_t accumulator_state_version = 1;
+
+/// State of a count_accumulator.
+struct count_state {
+  std::uint32_t version = accumulator_state_version;  ///< format version (accumulator_state_version)
+  std::int64_t count = 0;                             ///< number of observations (>= 0)
+  /// Field-wise equality.
+  friend bool operator==(const count_state&, const count_state&) = default;
+};
+
+/// State of a mean_accumulator (and of the metric-family means built on it): the count, the
+/// compensated sum (sum + sum_compensation is the sum of the observations) and M2.
+struct mean_state {
+  std::uint32_t version = accumulator_state_version;  ///< format version (accumulator_state_version)
+  std::int64_t count = 0;                             ///< finite observations added (>= 0)
+  std::int64_t non_finite = 0;                        ///< NaN or infinite observations rejected (>= 0)
+  double sum = 0.0;                                   ///< leading part of the compensated sum
+  double sum_compensation = 0.0;                      ///< correction term of the compensated sum
+  double m2 = 0.0;                                    ///< sum of squared deviations from the mean (>= 0)
+  /// Field-wise equality.
+  friend bool operator==(const mean_state&, const mean_state&) = default;
+};
+
+/// State of a weighted_mean_accumulator: counts, the compensated sums of w and w x, the sum of w^2
+/// and S, the weighted sum of squared deviations.
+struct weighted_mean_state {
+  std::uint32_t version = accumulator_state_version;  ///< format version (accumulator_state_version)
+  std::int64_t count = 0;                             ///< observations added, weight zero included (>= 0)
+  std::int64_t bad_weights = 0;                       ///< negative or non-finite weights rejected (>= 0)
+  std::int64_t non_finite = 0;                        ///< NaN or infinite values rejected (>= 0)
+  double sum_weights = 0.0;                           ///< leading part of sum w (>= 0)
+  double sum_weights_compensation = 0.0;              ///< correction term of sum w
+  double sum_weighted_values = 0.0;                   ///< leading part of sum w x
+  double sum_weighted_values_compensation = 0.0;      ///< correction term of sum w x
+  double sum_squared_weights = 0.0;                   ///< sum w^2 (>= 0)
+  double m2 = 0.0;                                    ///< S = sum w (x - mean)^2 (>= 0)
+  /// Field-wise equality.
+  friend bool operator==(const weighted_mean_state&, const weighted_mean_state&) = default;
+};
+
+/// State of a binary_accumulator (and of exact_match_accumulator).
+struct binary_state {
+  std::uint32_t version = accumulator_state_version;  ///< format version (accumulator_state_version)
+  std::int64_t successes = 0;                         ///< successes k (0 <= k <= trials)
+  std::int64_t trials = 0;                            ///< trials n (>= 0)
+  /// Field-wise equality.
+  friend bool operator==(const binary_state&, const binary_state&) = default;
+};
 
 namespace detail {
 
@@ -45,6 +106,43 @@ struct compensated_sum {
   }
   [[nodiscard]] double value() const noexcept { return sum + compensation; }
 };
+
+[[noreturn]] inline void throw_bad_state(const char* function, const char* field, const std::string& reason) {
+  throw input_error(std::string(function) + ": " + field + ": " + reason);
+}
+
+inline void check_state_version(std::uint32_t version, const char* function) {
+  if (version != accumulator_state_version) {
+    throw_bad_state(function, "version",
+                    std::to_string(version) + " is not a state version this build reads (" +
+                        std::to_string(accumulator_state_version) + ")");
+  }
+}
+
+/// A state count as the accumulator's unsigned count; throws input_error naming `field` when negative.
+inline std::uint64_t from_state_count(std::int64_t value, const char* function, const char* field) {
+  if (value < 0) throw_bad_state(function, field, std::to_string(value) + " is negative");
+  return static_cast<std::uint64_t>(value);
+}
+
+/// An unsigned count as a state field (saturating at 2^63 - 1, which no count reaches in practice).
+constexpr std::int64_t to_state_count(std::uint64_t value) noexcept {
+  constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(value > largest ? largest : value);
+}
+
+/// A real state field; throws input_error naming `field` when NaN or infinite, or negative when
+/// `non_negative` is set.
+inline double from_state_real(double value, const char* function, const char* field, bool non_negative) {
+  if (!std::isfinite(value)) throw_bad_state(function, field, std::to_string(value) + " is not finite");
+  if (non_negative && value < 0.0) throw_bad_state(function, field, std::to_string(value) + " is negative");
+  return value;
+}
+
+/// Throws input_error naming `field` when a sum is not zero although nothing was added.
+inline void require_zero_without_observations(double value, const char* function, const char* field) {
+  if (value != 0.0) throw_bad_state(function, field, std::to_string(value) + " is not 0 although count is 0");
+}
 
 inline void require_nonempty(std::uint64_t n, const char* function) {
   if (n == 0) throw input_error(std::string(function) + ": empty group (no observations were added)");
@@ -76,6 +174,21 @@ class count_accumulator {
   [[nodiscard]] constexpr std::uint64_t count() const noexcept { return n_; }
   /// Two accumulators are equal when their counts are.
   friend constexpr bool operator==(const count_accumulator&, const count_accumulator&) = default;
+
+  /// The plain-number state this accumulator travels as.
+  using state_type = count_state;
+  /// The state: the count.
+  [[nodiscard]] constexpr count_state state() const noexcept {
+    return {accumulator_state_version, detail::to_state_count(n_)};
+  }
+  /// Rebuilds an accumulator from a state; throws input_error for another version or a negative count.
+  [[nodiscard]] static count_accumulator from_state(const count_state& s) {
+    constexpr const char* fn = "count_accumulator::from_state";
+    detail::check_state_version(s.version, fn);
+    count_accumulator out;
+    out.n_ = detail::from_state_count(s.count, fn, "count");
+    return out;
+  }
 
  private:
   std::uint64_t n_ = 0;
@@ -149,6 +262,47 @@ class mean_accumulator {
   }
   /// Standard error of the mean, sqrt(variance / n); needs n >= 2.
   [[nodiscard]] double standard_error() const { return std::sqrt(variance() / static_cast<double>(n_)); }
+
+  /// The plain-number state this accumulator travels as.
+  using state_type = mean_state;
+  /// The state: counts, the compensated sum and M2 (written clamped at 0, as every reader sees it).
+  [[nodiscard]] mean_state state() const noexcept {
+    return {accumulator_state_version, detail::to_state_count(n_), detail::to_state_count(non_finite_),
+            sum_.sum, sum_.compensation, m2_ < 0.0 ? 0.0 : m2_};
+  }
+  /// Rebuilds an accumulator from a state: `from_state(a.state())` equals `a` and merges as `a`.
+  /// Throws input_error naming the field for another version, a negative count, a non-finite sum,
+  /// a negative or non-finite M2, or a non-zero sum or M2 with count 0.
+  [[nodiscard]] static mean_accumulator from_state(const mean_state& s) {
+    mean_accumulator out;
+    out.restore(s, "mean_accumulator::from_state");
+    return out;
+  }
+  /// Field-wise equality (counts, compensated sum, M2): true for an accumulator and its restored state.
+  friend bool operator==(const mean_accumulator& a, const mean_accumulator& b) noexcept {
+    return a.state() == b.state();
+  }
+
+ protected:
+  /// Validates `s` and makes this accumulator hold it; `function` names the caller in errors.
+  void restore(const mean_state& s, const char* function) {
+    detail::check_state_version(s.version, function);
+    const std::uint64_t n = detail::from_state_count(s.count, function, "count");
+    const std::uint64_t non_finite = detail::from_state_count(s.non_finite, function, "non_finite");
+    const double sum = detail::from_state_real(s.sum, function, "sum", false);
+    const double compensation = detail::from_state_real(s.sum_compensation, function, "sum_compensation", false);
+    const double m2 = detail::from_state_real(s.m2, function, "m2", true);
+    if (n == 0) {
+      detail::require_zero_without_observations(sum, function, "sum");
+      detail::require_zero_without_observations(compensation, function, "sum_compensation");
+      detail::require_zero_without_observations(m2, function, "m2");
+    }
+    n_ = n;
+    non_finite_ = non_finite;
+    sum_.sum = sum;
+    sum_.compensation = compensation;
+    m2_ = m2;
+  }
 
  private:
   void check(const char* function) const {
@@ -232,6 +386,52 @@ class weighted_mean_accumulator {
     return w * w / sum_w2_;
   }
 
+  /// The plain-number state this accumulator travels as.
+  using state_type = weighted_mean_state;
+  /// The state: counts, the compensated sums of w and w x, sum w^2 and S (clamped at 0).
+  [[nodiscard]] weighted_mean_state state() const noexcept {
+    return {accumulator_state_version,
+            detail::to_state_count(n_),
+            detail::to_state_count(bad_weights_),
+            detail::to_state_count(non_finite_),
+            sum_w_.sum,
+            sum_w_.compensation,
+            sum_wx_.sum,
+            sum_wx_.compensation,
+            sum_w2_,
+            s_ < 0.0 ? 0.0 : s_};
+  }
+  /// Rebuilds an accumulator from a state: `from_state(a.state())` equals `a` and merges as `a`.
+  /// Throws input_error naming the field for another version, a negative count, a non-finite number,
+  /// a negative sum of weights, sum of squared weights or S, or non-zero sums with count 0.
+  [[nodiscard]] static weighted_mean_accumulator from_state(const weighted_mean_state& s) {
+    constexpr const char* fn = "weighted_mean_accumulator::from_state";
+    detail::check_state_version(s.version, fn);
+    weighted_mean_accumulator out;
+    out.n_ = detail::from_state_count(s.count, fn, "count");
+    out.bad_weights_ = detail::from_state_count(s.bad_weights, fn, "bad_weights");
+    out.non_finite_ = detail::from_state_count(s.non_finite, fn, "non_finite");
+    out.sum_w_.sum = detail::from_state_real(s.sum_weights, fn, "sum_weights", true);
+    out.sum_w_.compensation =
+        detail::from_state_real(s.sum_weights_compensation, fn, "sum_weights_compensation", false);
+    out.sum_wx_.sum = detail::from_state_real(s.sum_weighted_values, fn, "sum_weighted_values", false);
+    out.sum_wx_.compensation =
+        detail::from_state_real(s.sum_weighted_values_compensation, fn, "sum_weighted_values_compensation", false);
+    out.sum_w2_ = detail::from_state_real(s.sum_squared_weights, fn, "sum_squared_weights", true);
+    out.s_ = detail::from_state_real(s.m2, fn, "m2", true);
+    if (out.n_ == 0) {
+      detail::require_zero_without_observations(s.sum_weights, fn, "sum_weights");
+      detail::require_zero_without_observations(s.sum_weighted_values, fn, "sum_weighted_values");
+      detail::require_zero_without_observations(s.sum_squared_weights, fn, "sum_squared_weights");
+      detail::require_zero_without_observations(s.m2, fn, "m2");
+    }
+    return out;
+  }
+  /// Field-wise equality (counts and sums): true for an accumulator and its restored state.
+  friend bool operator==(const weighted_mean_accumulator& a, const weighted_mean_accumulator& b) noexcept {
+    return a.state() == b.state();
+  }
+
  private:
   [[nodiscard]] double mean_unchecked() const noexcept {
     const double w = sum_w_.value();
@@ -292,6 +492,34 @@ class binary_accumulator {
   /// Two accumulators are equal when their counts are.
   friend constexpr bool operator==(const binary_accumulator&, const binary_accumulator&) = default;
 
+  /// The plain-number state this accumulator travels as.
+  using state_type = binary_state;
+  /// The state: successes and trials.
+  [[nodiscard]] constexpr binary_state state() const noexcept {
+    return {accumulator_state_version, detail::to_state_count(successes_), detail::to_state_count(trials_)};
+  }
+  /// Rebuilds an accumulator from a state; throws input_error naming the field for another version,
+  /// negative counts, or successes above trials.
+  [[nodiscard]] static binary_accumulator from_state(const binary_state& s) {
+    binary_accumulator out;
+    out.restore(s, "binary_accumulator::from_state");
+    return out;
+  }
+
+ protected:
+  /// Validates `s` and makes this accumulator hold it; `function` names the caller in errors.
+  void restore(const binary_state& s, const char* function) {
+    detail::check_state_version(s.version, function);
+    const std::uint64_t k = detail::from_state_count(s.successes, function, "successes");
+    const std::uint64_t n = detail::from_state_count(s.trials, function, "trials");
+    if (k > n) {
+      detail::throw_bad_state(function, "successes",
+                              std::to_string(k) + " exceed trials (" + std::to_string(n) + ")");
+    }
+    successes_ = k;
+    trials_ = n;
+  }
+
  private:
   std::uint64_t successes_ = 0;
   std::uint64_t trials_ = 0;
@@ -299,62 +527,90 @@ class binary_accumulator {
 
 /// Exact-match rate: the proportion of examples whose prediction equals the reference (per-example
 /// scores from the metrics layer, 1 = match). A binary_accumulator under the metric's name.
-class exact_match_rate : public binary_accumulator {
+class exact_match_accumulator : public binary_accumulator {
  public:
   /// Adds one example's exact-match outcome.
   using binary_accumulator::operator();
   /// Merges a shard.
-  exact_match_rate& operator+=(const exact_match_rate& other) noexcept {
+  exact_match_accumulator& operator+=(const exact_match_accumulator& other) noexcept {
     binary_accumulator::operator+=(other);
     return *this;
   }
   /// The exact-match rate k / n; throws input_error for an empty group.
   [[nodiscard]] double value() const { return proportion(); }
+  /// Rebuilds an accumulator from a state, validated as binary_accumulator::from_state does (errors name
+  /// exact_match_accumulator::from_state).
+  [[nodiscard]] static exact_match_accumulator from_state(const binary_state& s) {
+    exact_match_accumulator out;
+    out.restore(s, "exact_match_accumulator::from_state");
+    return out;
+  }
 };
 
 /// Mean Brier score (Brier 1950) over examples, from per-example Brier scores
 /// sum_k (p_k - y_k)^2. A mean_accumulator under the metric's name.
-class mean_brier : public mean_accumulator {
+class brier_accumulator : public mean_accumulator {
  public:
   /// Adds one example's Brier score.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_brier& operator+=(const mean_brier& other) noexcept {
+  brier_accumulator& operator+=(const brier_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }
   /// The mean Brier score; throws input_error for an empty group.
   [[nodiscard]] double value() const { return mean(); }
+  /// Rebuilds an accumulator from a state, validated as mean_accumulator::from_state does (errors name
+  /// brier_accumulator::from_state).
+  [[nodiscard]] static brier_accumulator from_state(const mean_state& s) {
+    brier_accumulator out;
+    out.restore(s, "brier_accumulator::from_state");
+    return out;
+  }
 };
 
 /// Mean log-loss (cross-entropy, -log p of the correct answer) over examples, from per-example
 /// losses. A mean_accumulator under the metric's name; an infinite loss is reported as input_error.
-class mean_log_loss : public mean_accumulator {
+class log_loss_accumulator : public mean_accumulator {
  public:
   /// Adds one example's log-loss.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_log_loss& operator+=(const mean_log_loss& other) noexcept {
+  log_loss_accumulator& operator+=(const log_loss_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }
   /// The mean log-loss; throws input_error for an empty group.
   [[nodiscard]] double value() const { return mean(); }
+  /// Rebuilds an accumulator from a state, validated as mean_accumulator::from_state does (errors name
+  /// log_loss_accumulator::from_state).
+  [[nodiscard]] static log_loss_accumulator from_state(const mean_state& s) {
+    log_loss_accumulator out;
+    out.restore(s, "log_loss_accumulator::from_state");
+    return out;
+  }
 };
 
 /// Mean edit distance (Levenshtein 1966, raw or normalised) over examples, from per-example
 /// distances. A mean_accumulator under the metric's name.
-class mean_edit_distance : public mean_accumulator {
+class edit_distance_accumulator : public mean_accumulator {
  public:
   /// Adds one example's edit distance.
   using mean_accumulator::operator();
   /// Merges a shard (Chan et al. 1979).
-  mean_edit_distance& operator+=(const mean_edit_distance& other) noexcept {
+  edit_distance_accumulator& operator+=(const edit_distance_accumulator& other) noexcept {
     mean_accumulator::operator+=(other);
     return *this;
   }
   /// The mean edit distance; throws input_error for an empty group.
   [[nodiscard]] double value() const { return mean(); }
+  /// Rebuilds an accumulator from a state, validated as mean_accumulator::from_state does (errors name
+  /// edit_distance_accumulator::from_state).
+  [[nodiscard]] static edit_distance_accumulator from_state(const mean_state& s) {
+    edit_distance_accumulator out;
+    out.restore(s, "edit_distance_accumulator::from_state");
+    return out;
+  }
 };
 
 }  // namespace emergent

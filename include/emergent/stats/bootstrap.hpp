@@ -6,7 +6,9 @@
 /// Determinism: replicate b draws from its own generator, xoshiro256** seeded by SplitMix64 from
 /// (seed, b) (`detail::xoshiro256ss::stream`), so the replicates, and hence the interval, are the
 /// same for a given seed whatever the number of threads. Threads split the replicates into
-/// contiguous blocks (`std::thread`; `threads = 0` means `std::thread::hardware_concurrency()`).
+/// contiguous blocks (`detail::parallel_blocks` of core/detail/parallel.hpp; `threads = 0` means
+/// `std::thread::hardware_concurrency()`). Interval ends are type-7 quantiles of the replicates
+/// (`detail::quantile_select`, core/detail/quantile.hpp).
 #pragma once
 
 #include <algorithm>
@@ -14,16 +16,17 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
 
+#include "emergent/core/detail/math_policy.hpp"
+#include "emergent/core/detail/parallel.hpp"
+#include "emergent/core/detail/quantile.hpp"
+#include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
-#include "emergent/stats/detail/random.hpp"
 #include "emergent/stats/intervals.hpp"
 
 namespace emergent {
@@ -59,42 +62,6 @@ struct bootstrap_result {
 
 namespace detail {
 
-/// Resolves the `threads` option: 0 means hardware_concurrency (at least 1).
-inline unsigned resolve_threads(unsigned threads) noexcept {
-  if (threads != 0) return threads;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1U : hw;
-}
-
-/// Runs body(begin, end) on `threads` contiguous blocks of [0, count), rethrowing the first exception.
-template <class Body>
-void parallel_blocks(std::size_t count, unsigned threads, Body&& body) {
-  threads = resolve_threads(threads);
-  if (count < threads) threads = static_cast<unsigned>(std::max<std::size_t>(count, 1));
-  if (threads <= 1) {
-    body(std::size_t{0}, count);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(threads);
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (unsigned t = 0; t < threads; ++t) {
-    const std::size_t begin = count * t / threads;
-    const std::size_t end = count * (t + 1) / threads;
-    pool.emplace_back([&body, &errors, t, begin, end]() {
-      try {
-        body(begin, end);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
-}
-
 inline void check_options(const bootstrap_options& options, bootstrap_method method, const char* function) {
   check_level(options.level, function);
   if (options.resamples == 0) throw input_error(std::string(function) + ": resamples: B = 0");
@@ -109,19 +76,6 @@ inline void check_scores(std::span<const double> scores, const char* function, c
   for (std::size_t i = 0; i < scores.size(); ++i) {
     if (!std::isfinite(scores[i])) throw input_error(describe_at(function, argument, i, "not finite"));
   }
-}
-
-/// Quantile of `values` with linear interpolation between order statistics (Hyndman & Fan type 7,
-/// the default of R and NumPy), by selection (std::nth_element, O(B)); reorders `values`.
-inline double quantile_type7(std::vector<double>& values, double p) noexcept {
-  const double h = (static_cast<double>(values.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(lo);
-  std::nth_element(values.begin(), nth, values.end());
-  const double below = *nth;
-  if (lo + 1 >= values.size()) return below;
-  const double above = *std::min_element(nth + 1, values.end());
-  return below + (h - static_cast<double>(lo)) * (above - below);
 }
 
 /// Acceleration from jackknife values theta_(i) with multiplicities (weights): a = sum w d^3 /
@@ -176,7 +130,7 @@ inline void finish_interval(bootstrap_result& result, bootstrap_method method, d
   double p_lo = alpha / 2.0;
   double p_hi = 1.0 - alpha / 2.0;
   if (method == bootstrap_method::bca && *smallest != *largest) {
-    const boost::math::normal_distribution<double> standard;
+    const boost::math::normal_distribution<double, math_policy> standard;
     std::size_t below = 0;
     std::size_t equal = 0;
     for (double r : reps) {
@@ -197,8 +151,8 @@ inline void finish_interval(bootstrap_result& result, bootstrap_method method, d
     p_hi = adjusted(p_hi);
   }
   std::vector<double> work(reps);
-  const double lower = quantile_type7(work, p_lo);
-  const double upper = quantile_type7(work, p_hi);
+  const double lower = quantile_select(work, p_lo);
+  const double upper = quantile_select(work, p_hi);
   result.interval = {lower, upper, level};
 }
 

@@ -88,7 +88,7 @@ scaling_curve build_curve(const grouped<Accumulator>& groups, const std::map<std
 }  // namespace detail
 
 /// A scaling curve of proportions for `task` (and `subtask`, empty when none) from grouped binary
-/// outcomes (binary_accumulator or exact_match_rate): one point per model of that task, in model
+/// outcomes (binary_accumulator or exact_match_accumulator): one point per model of that task, in model
 /// order, y = k/n with Wilson's interval (see wilson_interval) and n trials. Throws input_error
 /// when no group matches, a model is missing from `quantity_by_model` or has a non-positive
 /// quantity, or options are invalid.
@@ -107,7 +107,7 @@ template <std::derived_from<binary_accumulator> Accumulator>
 }
 
 /// A scaling curve of means for `task` (and `subtask`) from grouped real scores (mean_accumulator
-/// or the metric-family accumulators mean_brier, mean_log_loss, mean_edit_distance): y = mean with
+/// or the metric-family accumulators brier_accumulator, log_loss_accumulator, edit_distance_accumulator): y = mean with
 /// Student's t interval (see t_interval) and n. Each group needs n >= 2. Throws input_error as the
 /// binary overload, or naming the model whose group has fewer than 2 scores.
 template <std::derived_from<mean_accumulator> Accumulator>

@@ -10,6 +10,7 @@
 #include <ranges>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "emergent/core/error.hpp"
 
@@ -21,11 +22,21 @@ struct group_key {
   std::string model;    ///< model or checkpoint name
   std::string task;     ///< task name
   std::string subtask;  ///< subtask name, empty when the task has none
-  /// Lexicographic order on (model, task, subtask).
-  friend auto operator<=>(const group_key&, const group_key&) = default;
+  /// Lexicographic order on (model, task, subtask). Written out rather than `= default`: libc++ 14's
+  /// std::string has no operator<=>, so a defaulted one would be deleted there.
+  friend std::strong_ordering operator<=>(const group_key& a, const group_key& b) {
+    if (const int c = a.model.compare(b.model); c != 0) return c <=> 0;
+    if (const int c = a.task.compare(b.task); c != 0) return c <=> 0;
+    return a.subtask.compare(b.subtask) <=> 0;
+  }
   /// Equality of all three fields.
   friend bool operator==(const group_key&, const group_key&) = default;
 };
+
+/// The plain-number state of a grouped<Accumulator> (see grouped::state): one (key, accumulator
+/// state) pair per group, in key order.
+template <class Accumulator>
+using grouped_state = std::vector<std::pair<group_key, typename Accumulator::state_type>>;
 
 /// One accumulator per group_key. Add with `g(key, values...)` (forwards to the accumulator's
 /// operator()), merge shards with `+=` (groups present in both are merged with the accumulator's
@@ -77,6 +88,36 @@ class grouped {
   [[nodiscard]] const_iterator end() const noexcept { return groups_.end(); }
   /// The underlying map.
   [[nodiscard]] const map_type& groups() const noexcept { return groups_; }
+
+  /// The state of every group, in key order (for accumulators with `state()`, e.g. those of
+  /// stats/accumulators.hpp): written by one process, restored with from_state and merged in another.
+  template <class A = Accumulator>
+  [[nodiscard]] grouped_state<A> state() const {
+    grouped_state<A> out;
+    out.reserve(groups_.size());
+    for (const auto& [key, acc] : groups_) out.emplace_back(key, acc.state());
+    return out;
+  }
+
+  /// Rebuilds grouped accumulators from a state, each group with `Accumulator::from_state`. Throws
+  /// input_error when a key appears twice, or when a group's state is invalid (the message names the
+  /// entry and its key, then the field).
+  template <class A = Accumulator>
+  [[nodiscard]] static grouped from_state(const grouped_state<A>& state) {
+    grouped out;
+    for (std::size_t i = 0; i < state.size(); ++i) {
+      const group_key& key = state[i].first;
+      try {
+        if (!out.groups_.emplace(key, A::from_state(state[i].second)).second) {
+          throw input_error("the key appears twice");
+        }
+      } catch (const input_error& e) {
+        throw input_error("grouped::from_state: state[" + std::to_string(i) + "] (model '" + key.model + "', task '" +
+                          key.task + "', subtask '" + key.subtask + "'): " + e.what());
+      }
+    }
+    return out;
+  }
 
  private:
   map_type groups_;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 
+#include "emergent/core/detail/math_policy.hpp"
 #include "emergent/core/error.hpp"
 #include "emergent/core/interval.hpp"
 #include "emergent/stats/accumulators.hpp"
@@ -42,7 +43,7 @@ inline void check_proportion(std::uint64_t successes, std::uint64_t n, double le
 
 /// Two-sided standard normal quantile z_{1 - (1 - level)/2}.
 inline double normal_two_sided_quantile(double level) {
-  const boost::math::normal_distribution<double> standard;
+  const boost::math::normal_distribution<double, detail::math_policy> standard;
   return boost::math::quantile(boost::math::complement(standard, (1.0 - level) / 2.0));
 }
 
@@ -83,11 +84,11 @@ inline confidence_interval clopper_pearson_interval(std::uint64_t successes, std
   const double alpha = 1.0 - level;
   confidence_interval out{0.0, 1.0, level};
   if (successes > 0) {
-    const boost::math::beta_distribution<double> lower_dist(k, nd - k + 1.0);
+    const boost::math::beta_distribution<double, detail::math_policy> lower_dist(k, nd - k + 1.0);
     out.lower = boost::math::quantile(lower_dist, alpha / 2.0);
   }
   if (successes < n) {
-    const boost::math::beta_distribution<double> upper_dist(k + 1.0, nd - k);
+    const boost::math::beta_distribution<double, detail::math_policy> upper_dist(k + 1.0, nd - k);
     out.upper = boost::math::quantile(boost::math::complement(upper_dist, alpha / 2.0));
   }
   return out;
@@ -102,7 +103,7 @@ inline confidence_interval jeffreys_interval(std::uint64_t successes, std::uint6
   const double k = static_cast<double>(successes);
   const double nd = static_cast<double>(n);
   const double alpha = 1.0 - level;
-  const boost::math::beta_distribution<double> posterior(k + 0.5, nd - k + 0.5);
+  const boost::math::beta_distribution<double, detail::math_policy> posterior(k + 0.5, nd - k + 0.5);
   confidence_interval out{0.0, 1.0, level};
   if (successes > 0) out.lower = boost::math::quantile(posterior, alpha / 2.0);
   if (successes < n) out.upper = boost::math::quantile(boost::math::complement(posterior, alpha / 2.0));
@@ -144,7 +145,7 @@ inline confidence_interval t_interval(const mean_accumulator& values, double lev
   }
   const double m = values.mean();
   const double se = values.standard_error();
-  const boost::math::students_t_distribution<double> t(static_cast<double>(values.count() - 1));
+  const boost::math::students_t_distribution<double, detail::math_policy> t(static_cast<double>(values.count() - 1));
   const double q = boost::math::quantile(boost::math::complement(t, (1.0 - level) / 2.0));
   return {m - q * se, m + q * se, level};
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -249,7 +250,16 @@ inline bool keep_row(const csv_table& t, std::size_t r, const std::vector<std::p
   return true;
 }
 
-/// Reads a per-model metric value and its interval from row r.
+/// %.6g of a value, signed as it is.
+inline std::string short_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+/// Reads a per-model metric value and its interval from row r; the value, n and correct are checked
+/// (finite; in [0, 1] for a bounded metric; n a whole number >= 1; correct a whole number in [0, n] that
+/// agrees with the value to within rounding), each error naming file:line and column.
 inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_spec& given) {
   // Companion columns named after the metric (M_n, M_lower/M_upper, M_stderr) are used unless the spec
   // names others.
@@ -261,11 +271,47 @@ inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_sp
   }
   if (m.stderr_column.empty() && t.find(m.column + "_stderr")) m.stderr_column = m.column + "_stderr";
   estimate e;
-  const auto v = t.number(r, t.column(m.column));
+  const std::size_t value_col = t.column(m.column);
+  const auto v = t.number(r, value_col);
   if (!v) throw parse_error(t.file, t.lines[r], m.column, "empty value");
   e.value = *v;
-  if (!m.n_column.empty()) e.n = t.number(r, t.column(m.n_column));
+  if (!std::isfinite(e.value)) {
+    throw parse_error(t.file, t.lines[r], m.column, quote_cell(t.rows[r][value_col]) + " is not a finite number");
+  }
+  if (m.bounded01 && (e.value < 0 || e.value > 1)) {
+    throw parse_error(t.file, t.lines[r], m.column, quote_cell(t.rows[r][value_col]) + " is outside [0, 1]");
+  }
+  if (!m.n_column.empty()) {
+    const std::size_t nc = t.column(m.n_column);
+    e.n = t.number(r, nc);
+    if (e.n && !(*e.n >= 1 && *e.n == std::floor(*e.n) && *e.n < 9.0e15)) {
+      throw parse_error(t.file, t.lines[r], m.n_column,
+                        quote_cell(t.rows[r][nc]) + " is not a number of examples (a whole number, at least 1)");
+    }
+  }
   if (!e.n && m.n) e.n = m.n;
+  // A count of correct examples is a whole number in [0, n] that agrees with the value.
+  std::optional<double> correct;
+  if (!m.correct_column.empty()) {
+    const std::size_t cc = t.column(m.correct_column);
+    correct = t.number(r, cc);
+    if (correct) {
+      const std::string cell = quote_cell(t.rows[r][cc]);
+      if (!(*correct >= 0 && *correct == std::floor(*correct) && *correct < 9.0e15)) {
+        throw parse_error(t.file, t.lines[r], m.correct_column,
+                          cell + " is not a count of correct examples (a whole number, at least 0)");
+      }
+      if (e.n && *correct > *e.n) {
+        throw parse_error(t.file, t.lines[r], m.correct_column,
+                          cell + " correct examples is more than n = " + short_number(*e.n));
+      }
+      if (e.n && m.bounded01 && std::abs(*correct / *e.n - e.value) > 0.5 / *e.n + 1e-9) {
+        throw parse_error(t.file, t.lines[r], m.correct_column,
+                          cell + " correct of " + short_number(*e.n) + " is " + short_number(*correct / *e.n) +
+                              " but " + m.column + " is " + quote_cell(t.rows[r][value_col]));
+      }
+    }
+  }
   if (!m.lower_column.empty() && !m.upper_column.empty()) {
     const auto lo = t.number(r, t.column(m.lower_column)), hi = t.number(r, t.column(m.upper_column));
     if (lo && hi) {
@@ -281,13 +327,7 @@ inline estimate read_estimate(const csv_table& t, std::size_t r, const metric_sp
     }
   }
   if (m.bounded01 && e.n && *e.n > 0) {
-    double k = e.value * *e.n;
-    if (!m.correct_column.empty()) {
-      if (auto c = t.number(r, t.column(m.correct_column))) k = *c;
-    }
-    if (e.value < 0 || e.value > 1) {
-      throw parse_error(t.file, t.lines[r], m.column, std::to_string(e.value) + " is outside [0, 1]");
-    }
+    const double k = correct ? *correct : e.value * *e.n;
     std::tie(e.lower, e.upper) = wilson95(std::round(k), *e.n);
     e.lower = std::min(e.lower, e.value);
     e.upper = std::max(e.upper, e.value);
@@ -456,6 +496,10 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
       acc& a = it->second;
       const auto h = t.number(r, hard_col);
       if (!h) throw parse_error(t.file, t.lines[r], spec.hard.column, "empty value");
+      if (!(*h >= 0 && *h <= 1)) {
+        throw parse_error(t.file, t.lines[r], spec.hard.column,
+                          quote_cell(t.rows[r][hard_col]) + " is outside [0, 1]: a hard score is a grade or a fraction");
+      }
       a.n += 1;
       a.hard += *h;
       if (spec.soft) {
@@ -479,6 +523,9 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
         } else {
           const auto sv = t.number(r, *soft_col);
           if (!sv) throw parse_error(t.file, t.lines[r], spec.soft->column, "empty value");
+          if (!std::isfinite(*sv)) {
+            throw parse_error(t.file, t.lines[r], spec.soft->column, quote_cell(t.rows[r][*soft_col]) + " is not finite");
+          }
           v = *sv;
         }
         a.soft(v);

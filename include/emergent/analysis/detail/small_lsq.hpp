@@ -13,6 +13,9 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "emergent/core/detail/math_policy.hpp"
+#include "emergent/core/detail/quantile.hpp"
+
 namespace emergent::detail {
 
 /// Largest number of columns of the linear models solved in the analysis layer.
@@ -109,14 +112,14 @@ bool ols(std::size_t n, std::size_t p, const double* y, Column&& column, std::ar
 /// Upper tail P(T > t) of Student's t with `df` degrees of freedom (df may be non-integer).
 inline double student_t_upper(double t, double df) {
   if (std::isinf(t)) return t > 0 ? 0.0 : 1.0;
-  boost::math::students_t dist(df);
+  boost::math::students_t_distribution<double, math_policy> dist(df);
   return boost::math::cdf(boost::math::complement(dist, t));
 }
 
 /// Lower tail P(T <= t) of Student's t.
 inline double student_t_lower(double t, double df) {
   if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;
-  boost::math::students_t dist(df);
+  boost::math::students_t_distribution<double, math_policy> dist(df);
   return boost::math::cdf(dist, t);
 }
 
@@ -131,7 +134,7 @@ inline double student_t_quantile(double p, double df) {
   for (const entry& e : cache) {
     if (e.p == p && e.df == df) return e.q;
   }
-  boost::math::students_t dist(df);
+  boost::math::students_t_distribution<double, math_policy> dist(df);
   const double q = boost::math::quantile(dist, p);
   cache[next] = {p, df, q};
   next = (next + 1) % cache.size();
@@ -146,7 +149,7 @@ inline double normal_upper(double z) {
 
 /// Quantile of the chi-squared distribution.
 inline double chi_squared_quantile(double p, double df) {
-  boost::math::chi_squared dist(df);
+  boost::math::chi_squared_distribution<double, math_policy> dist(df);
   return boost::math::quantile(dist, p);
 }
 
@@ -193,16 +196,7 @@ class analysis_rng {
   std::array<std::uint64_t, 4> state_{};
 };
 
-/// Percentile (type 7, as R's default quantile) of sorted values.
-inline double sorted_quantile(const double* sorted, std::size_t n, double p) {
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  const double h = (static_cast<double>(n) - 1.0) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = lo + 1 < n ? lo + 1 : lo;
-  const double frac = h - static_cast<double>(lo);
-  if (sorted[hi] == sorted[lo] || frac == 0.0) return sorted[lo];
-  if (!std::isfinite(sorted[lo]) || !std::isfinite(sorted[hi])) return frac < 0.5 ? sorted[lo] : sorted[hi];
-  return sorted[lo] + frac * (sorted[hi] - sorted[lo]);
-}
+/// Percentile (type 7, as R's default quantile) of sorted values: the library's one quantile.
+inline double sorted_quantile(const double* sorted, std::size_t n, double p) { return quantile_sorted(sorted, n, p); }
 
 }  // namespace emergent::detail

@@ -18,7 +18,9 @@ class csv_parser {
   explicit csv_parser(std::string source) : source_(std::move(source)) {}
 
   /// Feeds one physical line; returns true when a complete row is available in fields().
+  /// A UTF-8 byte-order mark at the start of line 1 is skipped.
   bool feed(std::string_view line, std::size_t line_number, bool complete) {
+    if (line_number == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     if (!simdjson::validate_utf8(line.data(), line.size())) {
       throw parse_error(source_, line_number, "", "invalid UTF-8");
     }

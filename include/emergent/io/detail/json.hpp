@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -110,7 +111,15 @@ inline std::optional<double> number_from_text(std::string_view s) {
   if (s.front() == '+') s.remove_prefix(1);
   double v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (end != s.data() + s.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) {
+    // Underflow (1e-400) rounds to zero like a JSON parser does; overflow (1e400) is not a number.
+    const std::string copy(s);
+    v = std::strtod(copy.c_str(), nullptr);
+    if (!std::isfinite(v)) return std::nullopt;
+    return v;
+  }
+  if (ec != std::errc()) return std::nullopt;
   if (std::isnan(v)) return std::nullopt;
   return v;
 }

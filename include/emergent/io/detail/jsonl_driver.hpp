@@ -22,6 +22,11 @@ class jsonl_driver {
 
   void operator()(const char* data, std::size_t len, std::size_t line, bool complete) {
     const where at{source_, line};
+    if (line == 1 && len >= 3 && std::string_view(data, 3) == "\xEF\xBB\xBF") {  // UTF-8 byte-order mark
+      data += 3;
+      len -= 3;
+      if (len == 0) return;
+    }
     bool counted = false;
     try {
       element root;

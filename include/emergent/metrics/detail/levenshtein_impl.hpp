@@ -20,9 +20,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "emergent/core/detail/cpu_features.hpp"
+#ifdef EMERGENT_X86_DISPATCH
 #include <immintrin.h>
-#define EMERGENT_LEV_AVX2_DISPATCH 1
 #endif
 
 namespace emergent::detail {
@@ -574,7 +574,7 @@ template <class T>
   return lev_clamp(r, cutoff);
 }
 
-#if defined(EMERGENT_LEV_AVX2_DISPATCH)
+#ifdef EMERGENT_X86_DISPATCH
 /// Match masks of a pattern of at most 64 32-bit keys for each of n text keys, by comparing every
 /// text key with the whole pattern held in eight AVX2 registers (8 compares and 8 mask extractions
 /// per text key, no hashing). Compiled for AVX2 and called only when the CPU has it.
@@ -598,10 +598,6 @@ __attribute__((target("avx2"))) inline void lev_masks_avx2(const std::uint32_t* 
   }
 }
 
-[[nodiscard]] inline bool lev_has_avx2() noexcept {
-  static const bool has = __builtin_cpu_supports("avx2") != 0;
-  return has;
-}
 #endif
 
 /// Levenshtein distance of two contiguous sequences of integer keys wider than a byte (token ids,
@@ -628,9 +624,9 @@ template <class T>
     return lev_clamp(myers_single_word(m, n, eq, cutoff), cutoff);
   }
   if (m <= 64) {
-#if defined(EMERGENT_LEV_AVX2_DISPATCH)
+#ifdef EMERGENT_X86_DISPATCH
     if constexpr (sizeof(T) == 4 && std::is_integral_v<T>) {
-      if (lev_has_avx2()) {
+      if (cpu::has_avx2()) {
         auto& eq = lev_scratch().masks;
         if (eq.size() < n) eq.resize(n);
         lev_masks_avx2(reinterpret_cast<const std::uint32_t*>(a), m, reinterpret_cast<const std::uint32_t*>(b), n,

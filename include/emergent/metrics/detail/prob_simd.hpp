@@ -13,19 +13,10 @@
 #include <cstring>
 #include <type_traits>
 
+#include "emergent/core/detail/cpu_features.hpp"
+
 
 namespace emergent::detail::prob::simd {
-
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-/// True when the AVX2 + FMA kernels may run on this CPU (checked once).
-inline bool has_avx2_fma() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-#define EMERGENT_PROB_DISPATCH_AVX2 1
-#else
-inline bool has_avx2_fma() noexcept { return false; }
-#endif
 
 /// Vector types for W doubles.
 template <int W>

@@ -16,8 +16,8 @@
 /// so that no input can make a load leave its row.
 ///
 /// Only compiled on x86-64 with GCC or Clang; the functions carry `target("avx2,fma")` (or
-/// `"avx512f,avx2,fma"`) and are only called after the run-time checks `simd::has_avx2_fma()` /
-/// `has_avx512f()`, so no `-march` flag is needed.
+/// `"avx512f,avx2,fma"`) and are only called after the run-time checks `cpu::has_avx2_fma()` /
+/// `cpu::has_avx512f()` (core/detail/cpu_features.hpp), so no `-march` flag is needed.
 #pragma once
 
 #include <cmath>
@@ -30,7 +30,7 @@
 #include "emergent/metrics/detail/prob_simd.hpp"
 #include "emergent/metrics/probability.hpp"
 
-#ifdef EMERGENT_PROB_DISPATCH_AVX2
+#ifdef EMERGENT_X86_DISPATCH
 #include <immintrin.h>
 
 namespace emergent::detail::prob::x86 {
@@ -58,12 +58,6 @@ template <class L>
     bits |= static_cast<std::uint64_t>(static_cast<std::int64_t>(labels[r])) & ~std::uint64_t{3};
   }
   return bits == 0;
-}
-
-/// True when the AVX-512F kernel may run on this CPU (checked once).
-inline bool has_avx512f() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx512f") && simd::has_avx2_fma();
-  return yes;
 }
 
 /// Sum of the four lanes.

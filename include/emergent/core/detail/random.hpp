@@ -78,6 +78,16 @@ inline double uniform_open01(Rng& rng) noexcept {
   return (static_cast<double>(rng() >> 12U) + 0.5) * 0x1.0p-52;
 }
 
+/// A standard normal variate by the Box–Muller transform (Box & Muller 1958), one value per call:
+/// √(−2 ln u1)·cos(2π u2). Unlike `std::normal_distribution`, whose algorithm each standard library
+/// chooses, it gives the same numbers under libstdc++ and libc++ for the same generator.
+template <class Rng>
+inline double standard_normal(Rng& rng) noexcept {
+  const double u1 = uniform_open01(rng);
+  const double u2 = uniform01(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586476925 * u2);
+}
+
 /// Lemire (2019), "Fast random integer generation in an interval": maps a uniform 32-bit value `x`
 /// to [0, s) without bias, rejecting only when the low half falls below 2^32 mod s. `more` supplies
 /// fresh 32-bit values in the rare rejection case.

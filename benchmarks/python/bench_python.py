@@ -1,0 +1,112 @@
+"""Python-side benchmarks of the emergent package against its peers (medians of repeated runs; the
+ratio is peer time / emergent time). Run at low priority:
+    nice -n 10 build/python-venv/bin/python benchmarks/python/bench_python.py
+Levenshtein: 100,000 pairs of 64-token sequences (token ids < 1000) vs python-Levenshtein (tokens
+converted to one character each, conversion included) and a numpy dynamic program (on 300 pairs,
+scaled). Mean Brier over 10^7 examples vs sklearn.metrics.brier_score_loss and plain numpy. Logistic
+fit (15 points) vs scipy.optimize.curve_fit with a good start. Scalar Wilson interval per call."""
+
+import statistics
+import sys
+import time
+import timeit
+
+import numpy as np
+
+import emergent as em
+
+
+def median_time(f, repeat=5):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def row(name, ours, peers):
+    cells = [f"{name:<34} emergent {ours * 1e3:9.2f} ms"]
+    for peer, t in peers:
+        cells.append(f"{peer} {t * 1e3:9.2f} ms ({t / ours:6.1f}x)")
+    print(" | ".join(cells), flush=True)
+
+
+def levenshtein():
+    rng = np.random.default_rng(1)
+    n, length = 100_000, 64
+    a = [rng.integers(0, 1000, length).astype(np.int32) for _ in range(n)]
+    b = []
+    for x in a:  # related pairs: ~20% of tokens edited
+        y = x.copy()
+        idx = rng.integers(0, length, 13)
+        y[idx] = rng.integers(0, 1000, idx.size)
+        b.append(y)
+    ours1 = median_time(lambda: em.levenshtein_distance_batch(a, b, workers=1), 3)
+    ours2 = median_time(lambda: em.levenshtein_distance_batch(a, b, workers=2), 3)
+    peers = []
+    try:
+        import Levenshtein
+
+        def plev():
+            return [Levenshtein.distance("".join(map(chr, x.tolist())), "".join(map(chr, y.tolist()))) for x, y in zip(a, b)]
+        peers.append(("python-Levenshtein", median_time(plev, 3)))
+    except ImportError:
+        pass
+
+    def dp(x, y):
+        prev = np.arange(len(y) + 1)
+        for i in range(1, len(x) + 1):
+            cost = (y != x[i - 1]).astype(np.int64)
+            cur = np.empty_like(prev)
+            cur[0] = i
+            diag = prev[:-1] + cost
+            up = prev[1:] + 1
+            best = np.minimum(diag, up)
+            for j in range(1, len(y) + 1):  # the left dependency is sequential
+                cur[j] = min(best[j - 1], cur[j - 1] + 1)
+            prev = cur
+        return prev[-1]
+    m = 300
+    t = median_time(lambda: [dp(x, y) for x, y in zip(a[:m], b[:m])], 1) * n / m
+    peers.append(("numpy DP", t))
+    row("levenshtein 1e5 x 64 tokens, 1 thr", ours1, peers)
+    row("levenshtein 1e5 x 64 tokens, 2 thr", ours2, peers)
+
+
+def brier():
+    rng = np.random.default_rng(2)
+    n = 10_000_000
+    p = rng.uniform(size=n)
+    y = (rng.uniform(size=n) < p).astype(np.int8)
+    ours = median_time(lambda: em.brier_score(y, p))
+    from sklearn.metrics import brier_score_loss
+    peers = [("sklearn", median_time(lambda: brier_score_loss(y, p), 3)),
+             ("numpy", median_time(lambda: np.mean((p - y) ** 2)))]
+    row("mean Brier 1e7 (float64, int8)", ours, peers)
+
+
+def logistic_fit():
+    from scipy.optimize import curve_fit
+    x = np.linspace(19, 24, 15)
+
+    def f(x, lo, hi, k, x0):
+        return lo + (hi - lo) / (1 + np.exp(-k * (x - x0)))
+    y = f(x, 0.05, 0.85, 2.5, 21.7) + np.random.default_rng(4).normal(0, 0.01, x.size)
+    reps = 200
+    ours = median_time(lambda: [em.fit(x, y, "logistic") for _ in range(reps)]) / reps
+    peer = median_time(lambda: [curve_fit(f, x, y, p0=[0, 1, 1, 21.5]) for _ in range(reps)]) / reps
+    row("logistic fit, 15 points (per fit)", ours, [("scipy curve_fit", peer)])
+
+
+def interval():
+    n = 200_000
+    t = min(timeit.repeat("w(3, 10)", globals={"w": em.wilson_interval}, number=n, repeat=5)) / n
+    raw = min(timeit.repeat("w(3, 10, 0.95)", globals={"w": em._core.wilson_interval}, number=n, repeat=5)) / n
+    print(f"{'scalar wilson_interval per call':<34} emergent {t * 1e6:6.3f} us (core binding alone {raw * 1e6:6.3f} us)")
+
+
+if __name__ == "__main__":
+    print(f"emergent {em.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
+    for f in (interval, brier, logistic_fit, levenshtein):
+        f()
