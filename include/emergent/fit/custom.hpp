@@ -96,38 +96,11 @@ template <int N, class Residuals>
   out.rss = r.squaredNorm();
   const double cost2 = 2 * detail::lm_robust_cost(r, options.loss, options.loss_scale);
   detail::lm_robust_scale(r, J, options.loss, options.loss_scale);
-  detail::small_matrix A, As, V;
-  detail::small_vector g, scale, w;
-  detail::lm_normal_equations(J, r, A, g);
-  scale.n = w.n = As.n = N;
-  bool scaled = true;
+  const detail::lm_covariance cov = detail::lm_covariance_at(J, r, cost2, static_cast<long>(n) - N);
+  out.condition = cov.condition;
   for (int j = 0; j < N; ++j) {
-    scale(j) = A(j, j) > 0 ? 1.0 / std::sqrt(A(j, j)) : 0.0;
-    scaled = scaled && scale(j) > 0;
-  }
-  for (int j = 0; j < N; ++j)
-    for (int k = 0; k < N; ++k) As(j, k) = scale(j) * A(j, k) * scale(k);
-  detail::small_symmetric_eigen(As, w.v.data(), V);
-  double lmin = w(0), lmax = w(0);
-  for (int j = 1; j < N; ++j) {
-    lmin = std::min(lmin, w(j));
-    lmax = std::max(lmax, w(j));
-  }
-  const double inf = std::numeric_limits<double>::infinity();
-  out.condition = (lmin > 0 && scaled) ? lmax / lmin : inf;
-  const long dof = static_cast<long>(n) - N;
-  if (!(out.condition < 1e14) || dof <= 0) {
-    out.covariance.setConstant(inf);
-    out.std_errors.setConstant(inf);
-  } else {
-    for (int j = 0; j < N; ++j) {
-      for (int k = 0; k < N; ++k) {
-        double inv = 0;
-        for (int m = 0; m < N; ++m) inv += V(j, m) * V(k, m) / w(m);
-        out.covariance(j, k) = (cost2 / static_cast<double>(dof)) * scale(j) * inv * scale(k);
-      }
-    }
-    for (int j = 0; j < N; ++j) out.std_errors(j) = std::sqrt(std::max(0.0, out.covariance(j, j)));
+    for (int k = 0; k < N; ++k) out.covariance(j, k) = cov.covariance(j, k);
+    out.std_errors(j) = std::sqrt(std::max(0.0, out.covariance(j, j)));
   }
   bool bound = false;
   for (int j = 0; j < N; ++j) {

@@ -218,40 +218,13 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, co
     cost2 = 2 * lm_robust_cost(r, o.loss, o.loss_scale);
     lm_robust_scale(r, J, o.loss, o.loss_scale);
   }
-  const long dof = static_cast<long>(n) - N;
-  small_matrix A, As, V;
-  small_vector g, scale, w;
-  lm_normal_equations(J, r, A, g);
-  scale.n = w.n = As.n = N;
-  for (int j = 0; j < N; ++j) scale(j) = A(j, j) > 0 ? 1.0 / std::sqrt(A(j, j)) : 0.0;
-  bool scaled = true;
-  for (int j = 0; j < N; ++j) {
-    scaled = scaled && scale(j) > 0;
-    for (int k = 0; k < N; ++k) As(j, k) = scale(j) * A(j, k) * scale(k);
-  }
-  small_symmetric_eigen(As, w.v.data(), V);
-  double lmax = w(0), lmin = w(0);
-  for (int j = 1; j < N; ++j) {
-    lmax = std::max(lmax, w(j));
-    lmin = std::min(lmin, w(j));
-  }
-  res.condition = (lmin > 0 && scaled) ? lmax / lmin : inf;
+  const lm_covariance cov = lm_covariance_at(J, r, cost2, static_cast<long>(n) - N);
+  res.condition = cov.condition;
   res.covariance.resize(N, N);
   res.std_errors.resize(N);
-  const bool singular = !(res.condition < 1e14) || !std::isfinite(res.condition);
-  if (singular || dof <= 0) {
-    res.covariance.setConstant(inf);
-    res.std_errors.setConstant(inf);
-  } else {
-    const double s2 = cost2 / static_cast<double>(dof);
-    for (int j = 0; j < N; ++j) {
-      for (int k = 0; k < N; ++k) {
-        double inv = 0;  // (V·diag(1/w)·Vᵀ)(j, k)
-        for (int m = 0; m < N; ++m) inv += V(j, m) * V(k, m) / w(m);
-        res.covariance(j, k) = s2 * scale(j) * inv * scale(k);
-      }
-    }
-    for (int j = 0; j < N; ++j) res.std_errors(j) = std::sqrt(std::max(0.0, res.covariance(j, j)));
+  for (int j = 0; j < N; ++j) {
+    for (int k = 0; k < N; ++k) res.covariance(j, k) = cov.covariance(j, k);
+    res.std_errors(j) = std::sqrt(std::max(0.0, res.covariance(j, j)));
   }
   // An exact fit (RSS at rounding level relative to Σwy²) has no likelihood-based criterion.
   const bool exact = !(res.rss > 1e-26 * d.sum_wyy);

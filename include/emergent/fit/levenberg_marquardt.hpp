@@ -155,6 +155,54 @@ inline void lm_normal_equations(const Eigen::MatrixXd& J, const Eigen::VectorXd&
   }
 }
 
+/// Covariance s²(JᵀJ)⁻¹ at a least-squares optimum, s² = `cost2`/`dof`, computed on the column-scaled
+/// JᵀJ (Marquardt scaling) through its eigen-decomposition; `condition` is that matrix's condition
+/// number (+infinity when singular or when a column of J is zero). When the condition number is not
+/// below 10¹⁴ or dof ≤ 0, `covariance` is +infinity everywhere (never NaN).
+struct lm_covariance {
+  double condition = 0;  ///< condition number of the column-scaled JᵀJ
+  small_matrix covariance;  ///< s²(JᵀJ)⁻¹, or +infinity
+};
+
+/// See `lm_covariance`. `J` and `r` are the (robustly rescaled) Jacobian and residuals at the optimum.
+inline lm_covariance lm_covariance_at(const Eigen::MatrixXd& J, const Eigen::VectorXd& r, double cost2, long dof) noexcept {
+  const int N = static_cast<int>(J.cols());
+  const double inf = std::numeric_limits<double>::infinity();
+  small_matrix A, As, V;
+  small_vector g, scale, w;
+  lm_normal_equations(J, r, A, g);
+  scale.n = w.n = As.n = N;
+  bool scaled = true;
+  for (int j = 0; j < N; ++j) {
+    scale(j) = A(j, j) > 0 ? 1.0 / std::sqrt(A(j, j)) : 0.0;
+    scaled = scaled && scale(j) > 0;
+  }
+  for (int j = 0; j < N; ++j)
+    for (int k = 0; k < N; ++k) As(j, k) = scale(j) * A(j, k) * scale(k);
+  small_symmetric_eigen(As, w.v.data(), V);
+  double lmin = w(0), lmax = w(0);
+  for (int j = 1; j < N; ++j) {
+    lmin = std::min(lmin, w(j));
+    lmax = std::max(lmax, w(j));
+  }
+  lm_covariance out;
+  out.condition = (lmin > 0 && scaled) ? lmax / lmin : inf;
+  out.covariance.n = N;
+  if (!(out.condition < 1e14) || dof <= 0) {
+    out.covariance.a.fill(inf);
+    return out;
+  }
+  const double s2 = cost2 / static_cast<double>(dof);
+  for (int j = 0; j < N; ++j) {
+    for (int k = 0; k < N; ++k) {
+      double inv = 0;  // (V·diag(1/w)·Vᵀ)(j, k)
+      for (int m = 0; m < N; ++m) inv += V(j, m) * V(k, m) / w(m);
+      out.covariance(j, k) = s2 * scale(j) * inv * scale(k);
+    }
+  }
+  return out;
+}
+
 }  // namespace detail
 
 /// Minimises ½ Σ ρ(r_i(p)²) over the box [lower, upper] by Levenberg–Marquardt.
