@@ -7,6 +7,8 @@
 #include <benchmark/benchmark.h>
 
 #include <emergent/emergent.hpp>
+#include <emergent/metrics/eigen.hpp>
+#include <emergent/testing.hpp>
 
 #if __has_include(<emergent/metrics/exact_match.hpp>)
 #include <emergent/metrics/exact_match.hpp>

@@ -5,6 +5,8 @@
 // distance, under the same smooth improvement of per-token accuracy. Differential testing compares a
 // quick implementation with the definition.
 #include <emergent/emergent.hpp>
+#include <emergent/metrics/eigen.hpp>
+#include <emergent/testing.hpp>
 
 #include <cstdio>
 #include <vector>

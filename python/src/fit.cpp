@@ -109,7 +109,7 @@ void init_fit(py::module_& m) {
         for (std::size_t i = 0; i < xs.size(); ++i) dst[i] = r.predict(xs[i]);
         return out;
       })
-      .def("wald_interval", &fit_result::wald_interval, py::arg("name"), py::arg("level") = 0.95)
+      .def("wald_interval", &fit_result::wald_interval<>, py::arg("name"), py::arg("level") = 0.95)
       .def("predict_band", [](const fit_result& r, const f64_array& x, double level) {
         const auto b = emergent::predict_band(r, span_of(x, "FitResult.predict_band", "x"), level);
         py::dict d;

@@ -1,7 +1,10 @@
-// The umbrella consumer: one translation unit that includes <emergent/emergent.hpp> and names every
-// public type and calls every public function family. A class and a function sharing a name, two
-// layers defining the same name, or a header that needs another it does not include, fails to compile here.
+// The umbrella consumer: one translation unit that includes <emergent/emergent.hpp> and the opt-in
+// parts (<emergent/testing.hpp>, <emergent/metrics/eigen.hpp>) and names every public type and calls
+// every public function family. A class and a function sharing a name, two layers defining the same
+// name, or a header that needs another it does not include, fails to compile here.
 #include <emergent/emergent.hpp>
+#include <emergent/metrics/eigen.hpp>
+#include <emergent/testing.hpp>
 
 #include <doctest/doctest.h>
 

@@ -122,20 +122,23 @@ struct [[nodiscard]] fit_result {
   [[nodiscard]] long dof() const noexcept { return static_cast<long>(n) - static_cast<long>(params.size()); }
 
   /// Two-sided Student-t quantile t_{1−(1−level)/2, n−p} (Boost.Math); +infinity when n ≤ p.
+  /// (A template on the Boost.Math policy so that only callers instantiate the t quantile.)
+  template <class Policy = detail::math_policy>
   [[nodiscard]] double t_quantile(double level = 0.95) const {
     if (!(level > 0 && level < 1)) {
       throw input_error("fit_result::wald_interval: level: " + std::to_string(level) + " is outside (0, 1)");
     }
     if (dof() <= 0) return std::numeric_limits<double>::infinity();
-    const boost::math::students_t_distribution<double, detail::math_policy> dist(static_cast<double>(dof()));
+    const boost::math::students_t_distribution<double, Policy> dist(static_cast<double>(dof()));
     return boost::math::quantile(boost::math::complement(dist, (1 - level) / 2));
   }
 
   /// Wald interval estimate ± t_{1−(1−level)/2, n−p}·se for the parameter `name` (Student-t, Boost.Math;
   /// Seber & Wild 1989, §5.1). Infinite ends when the standard error is infinite.
+  template <class Policy = detail::math_policy>
   [[nodiscard]] emergent::confidence_interval wald_interval(std::string_view name, double level = 0.95) const {
     const auto i = static_cast<Eigen::Index>(index_of(name));
-    const double half = t_quantile(level) * std_errors(i);
+    const double half = t_quantile<Policy>(level) * std_errors(i);
     if (!std::isfinite(half)) {
       return {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(), level};
     }

@@ -238,13 +238,14 @@ inline std::string canonical_numbers_text(std::string_view s) {
 
 /// Compiles a pattern for `normalise::ignore_regex`. Python's leading inline flags are understood:
 /// `(?s)` lets '.' match newlines (rewritten as [\s\S] outside brackets), `(?i)` ignores case.
-inline std::shared_ptr<const std::regex> compile_ignore_regex(std::string_view pattern) {
+template <class Regex>
+std::shared_ptr<const Regex> compile_ignore_regex(std::string_view pattern) {
   std::string p(pattern);
   bool dot_all = false;
-  auto flags = std::regex::ECMAScript;
+  auto flags = Regex::ECMAScript;
   while (p.size() >= 4 && p[0] == '(' && p[1] == '?' && p[3] == ')' && (p[2] == 's' || p[2] == 'i')) {
     if (p[2] == 's') dot_all = true;
-    if (p[2] == 'i') flags |= std::regex::icase;
+    if (p[2] == 'i') flags |= Regex::icase;
     p.erase(0, 4);
   }
   if (dot_all) {
@@ -268,11 +269,17 @@ inline std::shared_ptr<const std::regex> compile_ignore_regex(std::string_view p
     p = std::move(q);
   }
   try {
-    return std::make_shared<const std::regex>(p, flags);
-  } catch (const std::regex_error& e) {
+    return std::make_shared<const Regex>(p, flags);
+  } catch (const std::runtime_error& e) {  // std::regex_error (and boost::regex_error) derive from it
     throw input_error(describe("normalise::ignore_regex", "pattern",
                                "'" + std::string(pattern) + "' is not a valid regular expression (" + e.what() + ")"));
   }
+}
+
+/// Deletes every match of the compiled pattern (a `const Regex*` behind `pattern`) from `s`.
+template <class Regex>
+void erase_matches(const void* pattern, std::string& s) {
+  s = std::regex_replace(s, *static_cast<const Regex*>(pattern), "");
 }
 
 }  // namespace detail
@@ -280,7 +287,9 @@ inline std::shared_ptr<const std::regex> compile_ignore_regex(std::string_view p
 /// A text normaliser: a sequence of steps applied in order to a string (see the factory functions
 /// in `emergent::normalise`). Steps compose with `|` (left first): `normalise::case_fold() |
 /// normalise::strip_punctuation()`. A default-constructed normaliser is the identity. Copies share
-/// compiled regular expressions; calling it is thread-safe.
+/// compiled regular expressions; calling it is thread-safe. A regular-expression step holds its
+/// compiled pattern type-erased, so `<regex>`'s compiler and matcher are instantiated only in
+/// translation units that build such a step (`normalise::ignore_regex`, `normalise::lm_eval`).
 class text_normaliser {
  public:
   /// What a step does (see the factory functions in `emergent::normalise` for the precise rules).
@@ -299,7 +308,7 @@ class text_normaliser {
   text_normaliser() = default;
 
   /// A normaliser with the single step `kind` (use `normalise::ignore_regex` for patterns).
-  explicit text_normaliser(step_kind kind) : steps_{step{kind, nullptr}} {}
+  explicit text_normaliser(step_kind kind) : steps_{step{kind, nullptr, nullptr}} {}
 
   /// Applies the steps in order and returns the normalised text.
   [[nodiscard]] std::string operator()(std::string_view text) const {
@@ -311,7 +320,7 @@ class text_normaliser {
         case step_kind::case_fold: s = detail::case_fold_text(s); break;
         case step_kind::strip_punctuation: s = detail::strip_punctuation_text(s); break;
         case step_kind::strip_articles: s = detail::strip_articles_text(s); break;
-        case step_kind::ignore_regex: s = std::regex_replace(s, *st.pattern, ""); break;
+        case step_kind::ignore_regex: st.erase_matches(st.pattern.get(), s); break;
         case step_kind::remove_digits: s = detail::remove_digits_text(s); break;
         case step_kind::numeric_equivalence: s = detail::canonical_numbers_text(s); break;
       }
@@ -335,17 +344,22 @@ class text_normaliser {
     return a;
   }
 
-  /// A normaliser deleting every match of `pattern` (see `normalise::ignore_regex`).
+  /// A normaliser deleting every match of `pattern` (see `normalise::ignore_regex`). `Regex` is the
+  /// regular-expression type (std::regex; any type with std::regex's constructor, flags and a
+  /// `std::regex_replace` overload).
+  template <class Regex = std::regex>
   [[nodiscard]] static text_normaliser from_regex(std::string_view pattern) {
     text_normaliser n;
-    n.steps_.push_back(step{step_kind::ignore_regex, detail::compile_ignore_regex(pattern)});
+    n.steps_.push_back(step{step_kind::ignore_regex, detail::compile_ignore_regex<Regex>(pattern),
+                            &detail::erase_matches<Regex>});
     return n;
   }
 
  private:
   struct step {
     step_kind kind;
-    std::shared_ptr<const std::regex> pattern;
+    std::shared_ptr<const void> pattern;                   ///< the compiled regex of an ignore_regex step
+    void (*erase_matches)(const void*, std::string&) = nullptr;  ///< deletes its matches
   };
   std::vector<step> steps_;
 };
@@ -389,8 +403,9 @@ namespace normalise {
 /// Deletes every match of the regular expression `pattern` (ECMAScript syntax of std::regex, over
 /// UTF-8 bytes; Python's leading `(?s)` and `(?i)` flags are understood), as `re.sub(pattern, "", s)`.
 /// Throws `input_error` when the pattern does not compile.
-[[nodiscard]] inline text_normaliser ignore_regex(std::string_view pattern) {
-  return text_normaliser::from_regex(pattern);
+template <class Regex = std::regex>
+[[nodiscard]] text_normaliser ignore_regex(std::string_view pattern) {
+  return text_normaliser::from_regex<Regex>(pattern);
 }
 
 /// Deletes the ASCII digits 0-9 (lm-evaluation-harness's `ignore_numbers`).
@@ -413,9 +428,11 @@ namespace normalise {
 
 /// lm-evaluation-harness's `exact_match` normalisation for the given options (see
 /// `lm_eval_exact_match_options` for the order of the steps).
-[[nodiscard]] inline text_normaliser lm_eval(const lm_eval_exact_match_options& options) {
+/// (A template on the regular-expression type only so that `<regex>` is instantiated where it is used.)
+template <class Regex = std::regex>
+[[nodiscard]] text_normaliser lm_eval(const lm_eval_exact_match_options& options) {
   text_normaliser n;
-  for (const std::string& r : options.regexes_to_ignore) n = n | ignore_regex(r);
+  for (const std::string& r : options.regexes_to_ignore) n = n | ignore_regex<Regex>(r);
   if (options.ignore_case) n = n | case_fold();
   if (options.ignore_punctuation) n = n | strip_punctuation();
   if (options.ignore_numbers) n = n | remove_digits();
