@@ -24,8 +24,7 @@ py::dict to_dict(const emergent::segmented_fit& f) {
     py::dict d;
     d["estimate"] = b.estimate;
     d["std_error"] = b.std_error;
-    d["ci_low"] = b.ci_low;
-    d["ci_high"] = b.ci_high;
+    d["interval"] = b.interval;
     d["bracket_left"] = b.bracket_left;
     d["bracket_right"] = b.bracket_right;
     d["narrower_than_gap"] = b.narrower_than_gap;

@@ -80,11 +80,11 @@ TEST_CASE("measure_sharpness_with: bootstrap intervals from hierarchical resampl
   const auto r = measure_sharpness_with(
       x, res.observed_means(), [&](std::uint64_t k, std::span<double> y) { res.resample_means(k, y); }, 100);
   CHECK(r.replicates == 100);
-  CHECK(r.breakthroughness.low <= r.breakthroughness.estimate);
-  CHECK(r.linearity.low <= r.linearity.high);
-  CHECK(r.logistic_k.low <= r.logistic_k.estimate);
-  CHECK(r.logistic_k.high >= r.logistic_k.estimate);
-  CHECK(r.logistic_k.low > 1.0);
+  CHECK(r.breakthroughness.interval.lower <= r.breakthroughness.estimate);
+  CHECK(r.linearity.interval.lower <= r.linearity.interval.upper);
+  CHECK(r.logistic_k.interval.lower <= r.logistic_k.estimate);
+  CHECK(r.logistic_k.interval.upper >= r.logistic_k.estimate);
+  CHECK(r.logistic_k.interval.lower > 1.0);
   CHECK(r.point.jump_z > 5.0);
 }
 

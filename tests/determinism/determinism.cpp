@@ -54,7 +54,7 @@ int main() {
   lb.replicates = 60;
   lb.seed = 5;
   const auto loc = breakpoint_bootstrap(x, y, {}, lb);
-  std::printf("breakpoint_bootstrap [%a, %a]\n", loc.interval.low, loc.interval.high);
+  std::printf("breakpoint_bootstrap [%a, %a]\n", loc.interval.lower, loc.interval.upper);
   break_vs_smooth_options bs;
   bs.replicates = 40;
   bs.seed = 9;

@@ -34,11 +34,11 @@ TEST_CASE("umbrella: every public type is nameable alongside every other") {
                              model_comparison_row, lrt_result, backtest_result, custom_fit_result<2>,
                              models::linear, models::power_law, models::logistic, models::accuracy_law, models::bnsl>);
   static_assert(std::is_enum_v<fit_model> && std::is_enum_v<fit_status> && std::is_enum_v<robust_loss> &&
-                std::is_enum_v<lm_stop> && std::is_enum_v<fit_bootstrap_kind>);
+                std::is_enum_v<lm_stop> && std::is_enum_v<fit_bootstrap_kind> && std::is_enum_v<fit_flag>);
   static_assert(all_complete<segmented_options, segmented_fit, breakpoint_estimate, break_test_options,
                              break_test_result, break_count, break_count_options, location_bootstrap_options,
-                             bootstrap_location, break_location, break_vs_smooth_options, break_vs_smooth_result,
-                             sharpness_options, grokking_options, grokking_result, threshold_crossing, k_of_k_options,
+                             bootstrap_location, profile_location, break_location, break_vs_smooth_options, break_vs_smooth_result,
+                             sharpness_options, interval_estimate, sharpness_intervals, grokking_options, grokking_result, threshold_crossing, k_of_k_options,
                              k_of_k_point, k_of_k_result, mirage_options, mirage_result>);
   static_assert(std::is_enum_v<segmented_shape> && std::is_enum_v<break_alternative> &&
                 std::is_enum_v<progress_direction> && std::is_enum_v<mirage_verdict>);
@@ -105,11 +105,16 @@ TEST_CASE("umbrella: every function family is callable") {
   CHECK(fit_xy(x, y, fit_model::linear).params.size() == 2);
   CHECK(parameter_names(fit_model::bnsl, 2).size() == 9);
   CHECK(predict_band(lf, x).fit.size() == x.size());
+  CHECK(lf.aicc == gaussian_aicc(lf.rss, lf.n, 4));
+  CHECK(parse_robust_loss(to_string(robust_loss::huber)) == robust_loss::huber);
+  CHECK(parse_fit_flag("at_bound:k") == fit_flag::at_bound);
   const std::vector<model_spec> specs = {{fit_model::linear, 1}, {fit_model::logistic, 1}};
   CHECK(compare_models(x, y, specs).size() == 2);
   // analysis
   const segmented_fit seg = fit_segmented(x, y);
   CHECK(seg.breakpoints.size() == 1);
+  CHECK(seg.breakpoints[0].interval.contains(seg.breakpoints[0].estimate));
+  CHECK(seg.aicc == gaussian_aicc(seg.rss, seg.n, seg.parameters));
   CHECK(davies_test(x, y).p_value <= 1.0);
   CHECK(std::isfinite(breakthroughness(x, y)));
   CHECK(std::isfinite(linearity(x, y)));

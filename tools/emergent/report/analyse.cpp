@@ -140,8 +140,8 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       const segmented_fit f = fit_segmented(std::span<const double>(x), std::span<const double>(y));
       const auto& b = f.breakpoints.front();
       a.breakpoint = b.estimate;
-      a.breakpoint_lower = b.ci_low;
-      a.breakpoint_upper = b.ci_high;
+      a.breakpoint_lower = b.interval.lower;
+      a.breakpoint_upper = b.interval.upper;
       a.breakpoint_bracket = std::pair{b.bracket_left, b.bracket_right};
       a.breakpoint_narrower_than_gap = b.narrower_than_gap;
       a.segmented_fit = segmented_curve(f, x.front(), x.back());
