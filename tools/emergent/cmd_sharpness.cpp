@@ -40,9 +40,6 @@ void run_sharpness(const sharpness_args& a) {
     throw parse_error(a.file, d.lines.empty() ? 1 : d.lines.back(), d.y_name,
                       std::to_string(d.x.size()) + " data rows are too few (need at least 3)");
   }
-  if (a.lower_col.empty() != a.upper_col.empty()) {
-    throw input_error("sharpness: --lower and --upper must be given together");
-  }
   if (!a.correct_col.empty() && a.n_col.empty()) throw input_error("sharpness: --correct needs --n (items per point)");
   std::vector<double> counts;
   if (!a.n_col.empty()) {
@@ -194,17 +191,11 @@ const emergent::cli::register_command registration{"sharpness", [](CLI::App& app
   cmd->add_option("--range-min", args->range_min, "low end of the metric's range (default: inferred, 0)");
   cmd->add_option("--range-max", args->range_max, "high end of the metric's range (default: inferred, 1, or 100 when a value exceeds 1)");
   auto& j = args->judge;
-  cmd->add_option("--min-rise", j.min_rise, "flat below this rise, as a share of the range above the floor (default 0.10)");
-  cmd->add_option("--saturated-start", j.saturated_start, "saturated when the curve starts this share of the range above the floor (default 0.5)");
-  cmd->add_option("--window", j.window_decades, "a sharp rise happens within this many decades of x (default 1)");
-  cmd->add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
-  cmd->add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
-  cmd->add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
+  emergent::cli::add_rise_options(*cmd, j);
   cmd->add_option("--min-dip", j.min_dip, "report decreases of at least this share of the range (default 0.05)");
   cmd->add_option("--min-models", j.min_models, "fewer models: sharp vs smooth not resolvable (default 5)");
   cmd->add_option("--min-probability", j.min_probability, "below this bootstrap share a judgement is uncertain (default 0.8)");
-  cmd->add_option("--replicates", j.replicates, "bootstrap replicates (default 200)")->check(CLI::Range(0, 100000));
-  cmd->add_option("--seed", j.seed, "seed of the bootstrap (default 1)");
+  emergent::cli::add_resampling_options(*cmd, j.replicates, j.seed, 0);
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file with a header row")->required();
