@@ -6,5 +6,6 @@
 #include "emergent/core/error.hpp"
 #include "emergent/core/information_criteria.hpp"
 #include "emergent/core/interval.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/version.hpp"

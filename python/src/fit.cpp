@@ -161,8 +161,8 @@ void init_fit(py::module_& m) {
     const auto w = weights_of(weights, wh);
     emergent::fit_bootstrap_options bo;
     if (replicates < 1) throw input_error("bootstrap_fit: replicates: must be at least 1");
-    bo.replicates = static_cast<std::size_t>(replicates);
-    bo.seed = seed;
+    bo.resampling.replicates = static_cast<std::size_t>(replicates);
+    bo.resampling.seed = seed;
     bo.level = level;
     if (kind == "residual") bo.kind = emergent::fit_bootstrap_kind::residual;
     else if (kind == "wild") bo.kind = emergent::fit_bootstrap_kind::wild;

@@ -86,7 +86,7 @@ TEST_CASE("locate_breakpoint reports three intervals and the bracket") {
   std::vector<double> x, y;
   one_break_curve(rng, 12.37, 0.3, x, y);
   location_bootstrap_options bo;
-  bo.replicates = 100;
+  bo.resampling.replicates = 100;
   const break_location loc = locate_breakpoint(x, y, {}, bo);
   CHECK(loc.wald.bracket_left == 12.0);
   CHECK(loc.wald.bracket_right == 13.0);
@@ -97,7 +97,7 @@ TEST_CASE("locate_breakpoint reports three intervals and the bracket") {
   // very precise data: every interval is narrower than the one-unit gap, and flagged
   CHECK(loc.wald.narrower_than_gap == (loc.wald.interval.width() < 1.0));
   CHECK(loc.bootstrap.narrower_than_gap == (loc.bootstrap.interval.upper - loc.bootstrap.interval.lower < 1.0));
-  CHECK_THROWS_AS((void)breakpoint_bootstrap(x, y, {}, {1, 1, 0.95}), input_error);
+  CHECK_THROWS_AS((void)breakpoint_bootstrap(x, y, {}, {{1, 1}, 0.95}), input_error);
 }
 
 TEST_CASE("coverage: the 95% bootstrap interval of one break covers the truth in 90-98% of 500 curves") {
@@ -106,11 +106,11 @@ TEST_CASE("coverage: the 95% bootstrap interval of one break covers the truth in
   int covered = 0;
   const int curves = 500;
   location_bootstrap_options bo;
-  bo.replicates = 100;
+  bo.resampling.replicates = 100;
   std::vector<double> x, y;
   for (int c = 0; c < curves; ++c) {
     one_break_curve(rng, truth, 1.0, x, y);
-    bo.seed = static_cast<std::uint64_t>(c) + 1;
+    bo.resampling.seed = static_cast<std::uint64_t>(c) + 1;
     const bootstrap_location b = breakpoint_bootstrap(x, y, {}, bo);
     if (b.interval.contains(truth)) ++covered;
   }

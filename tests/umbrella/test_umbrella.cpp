@@ -20,7 +20,7 @@ constexpr bool all_complete = ((sizeof(T) > 0) && ...);
 
 TEST_CASE("umbrella: every public type is nameable alongside every other") {
   using namespace emergent;
-  static_assert(all_complete<input_error, parse_error, numerical_error, confidence_interval, scaling_curve>);
+  static_assert(all_complete<input_error, parse_error, numerical_error, confidence_interval, resampling_options, scaling_curve>);
   static_assert(all_complete<brier_options, log_loss_options, lm_eval_exact_match_options, text_normaliser,
                              cached_levenshtein<char>>);
   static_assert(std::is_enum_v<brier_convention> && std::is_enum_v<length_unit> && std::is_enum_v<normalization>);
@@ -58,6 +58,23 @@ TEST_CASE("umbrella: every public type is nameable alongside every other") {
   CHECK(groups.size() == 1);
 }
 
+TEST_CASE("umbrella: every resampling procedure takes one resampling_options with the one default seed") {
+  using namespace emergent;
+  CHECK(default_seed == 1);
+  CHECK(bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(fit_bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(location_bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(break_vs_smooth_options{}.resampling.seed == default_seed);
+  CHECK(judgement_options{}.resampling.seed == default_seed);
+  CHECK(k_of_k_options{}.resampling.seed == default_seed);
+  CHECK(mirage_options{}.resampling.seed == default_seed);
+  // each layer keeps its own replicate count
+  CHECK(bootstrap_options{}.resampling.replicates == 2000);
+  CHECK(fit_bootstrap_options{}.resampling.replicates == 1000);
+  CHECK(k_of_k_options{}.resampling.replicates == 500);
+  CHECK(mirage_options{}.resampling.replicates == 200);
+}
+
 TEST_CASE("umbrella: every function family is callable") {
   using namespace emergent;
   // metrics
@@ -89,7 +106,7 @@ TEST_CASE("umbrella: every function family is callable") {
   std::vector<double> scores;
   for (int i = 0; i < 50; ++i) scores.push_back(i % 3 == 0 ? 1.0 : 0.0);
   bootstrap_options bo;
-  bo.resamples = 200;
+  bo.resampling.replicates = 200;
   CHECK(bootstrap_mean(scores, bootstrap_method::percentile, bo).interval.contains(17.0 / 50));
   mean_accumulator m;
   for (double s : scores) m(s);

@@ -81,8 +81,8 @@ void run_mirage(const mirage_args& a) {
                       std::to_string(names.size()) + " models are too few (need at least 3)");
   }
   mirage_options o;
-  o.replicates = a.replicates;
-  o.seed = a.seed;
+  o.resampling.replicates = a.replicates;
+  o.resampling.seed = a.seed;
   o.hard_judgement = a.judge;
   o.soft_judgement = a.judge;
   if (!std::isnan(a.hard_chance)) o.hard_judgement.chance = a.hard_chance;
@@ -137,7 +137,7 @@ void run_mirage(const mirage_args& a) {
       nlohmann::ordered_json k;
       k["explains_curve"] = r.conjunction.explains_curve;
       k["rms_difference"] = cli::json_number(r.conjunction.rms_difference);
-      k["rms_ci"] = {cli::json_number(r.conjunction.rms_low), cli::json_number(r.conjunction.rms_high)};
+      k["rms_ci"] = {cli::json_number(r.conjunction.rms_interval.lower), cli::json_number(r.conjunction.rms_interval.upper)};
       k["fraction_agreeing"] = cli::json_number(r.conjunction.fraction_agreeing);
       std::vector<nlohmann::ordered_json> pred;
       for (const auto& pt : r.conjunction.points) pred.push_back(cli::json_number(pt.predicted));

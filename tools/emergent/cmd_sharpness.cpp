@@ -141,7 +141,7 @@ void run_sharpness(const sharpness_args& a) {
     const bool fitted = m.logistic_status != "not fitted" && m.logistic_status != "failed";
     const auto fitted_number = [&](double v) { return fitted ? cli::json_number(v) : nlohmann::ordered_json(nullptr); };
     out["logistic_k"] = fitted_number(m.logistic_k);
-    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_low), fitted_number(m.logistic_k_high)};
+    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_interval.lower), fitted_number(m.logistic_k_interval.upper)};
     out["logistic_x0"] = fitted_number(m.logistic_x0);
     out["logistic_status"] = m.logistic_status;
     out["logistic_not_identifiable_because"] = identifiability.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(identifiability);
@@ -166,7 +166,7 @@ void run_sharpness(const sharpness_args& a) {
     std::cout << "rise_width_decades: -  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
   } else {
     std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
-              << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
+              << cli::short_number(m.logistic_k_interval.lower) << ", " << cli::short_number(m.logistic_k_interval.upper) << "]  status: "
               << m.logistic_status << (identifiability.empty() ? "" : " (" + identifiability + ")") << '\n';
     std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
               << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
@@ -195,7 +195,7 @@ const emergent::cli::register_command registration{"sharpness", [](CLI::App& app
   cmd->add_option("--min-dip", j.min_dip, "report decreases of at least this share of the range (default 0.05)");
   cmd->add_option("--min-models", j.min_models, "fewer models: sharp vs smooth not resolvable (default 5)");
   cmd->add_option("--min-probability", j.min_probability, "below this bootstrap share a judgement is uncertain (default 0.8)");
-  emergent::cli::add_resampling_options(*cmd, j.replicates, j.seed, 0);
+  emergent::cli::add_resampling_options(*cmd, j.resampling.replicates, j.resampling.seed, 0);
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file with a header row")->required();

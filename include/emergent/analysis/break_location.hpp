@@ -15,6 +15,7 @@
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/analysis/segmented.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/interval.hpp"
 
 namespace emergent {
@@ -39,8 +40,7 @@ struct bootstrap_location {
 
 /// Options of the bootstrap interval.
 struct location_bootstrap_options {
-  std::size_t replicates = 200;  ///< bootstrap replicates
-  std::uint64_t seed = 1;        ///< seed of the generator (results do not depend on threads)
+  resampling_options resampling{200};  ///< bootstrap replicates and seed
   double level = 0.95;           ///< interval level
 };
 
@@ -130,12 +130,12 @@ template <class Resample>
                                                           Resample&& resample, const segmented_options& options = {},
                                                           const location_bootstrap_options& boot = {}) {
   constexpr const char* fn = "breakpoint_bootstrap";
-  if (boot.replicates < 2) throw input_error(std::string(fn) + ": replicates: must be at least 2");
+  if (boot.resampling.replicates < 2) throw input_error(std::string(fn) + ": resampling.replicates: must be at least 2");
   if (!(boot.level > 0 && boot.level < 1)) throw input_error(std::string(fn) + ": level: must be in (0, 1)");
   const segmented_fit f = fit_segmented(x, y, options);
   bootstrap_location out;
   std::vector<double> ystar(x.size());
-  for (std::size_t r = 0; r < boot.replicates; ++r) {
+  for (std::size_t r = 0; r < boot.resampling.replicates; ++r) {
     resample(static_cast<std::uint64_t>(r), std::span<double>(ystar));
     try {
       const segmented_fit fr = fit_segmented(x, std::span<const double>(ystar), options);
@@ -171,7 +171,7 @@ template <class Resample>
   return breakpoint_bootstrap_with(
       x, y,
       [&](std::uint64_t r, std::span<double> ystar) {
-        detail::analysis_rng rng(boot.seed, r);
+        detail::analysis_rng rng(boot.resampling.seed, r);
         for (std::size_t i = 0; i < n; ++i) ystar[i] = fitted[i] + resid[rng.below(n)];
       },
       options, boot);

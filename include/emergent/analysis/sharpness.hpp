@@ -35,8 +35,7 @@ struct sharpness {
   double breakthroughness = 0;   ///< see `emergent::breakthroughness`
   double linearity = 0;          ///< see `emergent::linearity`
   double logistic_k = 0;         ///< slope k of lo + (hi - lo)/(1 + exp(-k (x - x0))), per decade of the quantity
-  double logistic_k_low = 0;     ///< Wald interval of k (Student t, fit layer)
-  double logistic_k_high = 0;    ///< (upper end)
+  confidence_interval logistic_k_interval;  ///< Wald interval of k at options.level (Student t, fit layer)
   double logistic_x0 = 0;        ///< midpoint x0 of the logistic (x units)
   std::string logistic_status;   ///< fit status of the logistic ("converged", "hit_bound", ...; "not fitted")
   double rise_width_decades = 0; ///< 10-90% rise width of the logistic, 2 ln 9 / |k| decades
@@ -126,8 +125,7 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
     if (f.status != fit_status::failed) {
       s.logistic_k = f.param("k") / per_unit;
       const auto ci = f.wald_interval("k", options.level);
-      s.logistic_k_low = ci.lower / per_unit;
-      s.logistic_k_high = ci.upper / per_unit;
+      s.logistic_k_interval = {ci.lower / per_unit, ci.upper / per_unit, ci.level};
       s.logistic_x0 = f.param("x0");
       s.rise_width_decades = s.logistic_k != 0 ? 2.0 * std::log(9.0) / std::abs(s.logistic_k)
                                                : std::numeric_limits<double>::infinity();
