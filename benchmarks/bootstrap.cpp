@@ -34,9 +34,9 @@ const std::vector<double>& outcomes() {
 void index_emergent(benchmark::State& state) {
   const auto& x = outcomes();
   emergent::bootstrap_options options;
-  options.resamples = n_resamples;
-  options.seed = 7;
-  options.threads = static_cast<unsigned>(state.range(0));
+  options.resampling.replicates = n_resamples;
+  options.resampling.seed = 7;
+  options.resampling.threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) {
     auto result = emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options);
     benchmark::DoNotOptimize(result.interval.lower);
@@ -80,9 +80,9 @@ void count_draws_emergent(benchmark::State& state) {
 
 void count_bootstrap_emergent(benchmark::State& state) {
   emergent::bootstrap_options options;
-  options.resamples = n_resamples;
-  options.seed = 7;
-  options.threads = static_cast<unsigned>(state.range(0));
+  options.resampling.replicates = n_resamples;
+  options.resampling.seed = 7;
+  options.resampling.threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) {
     auto result = emergent::bootstrap_proportion(n_successes, n_outcomes, emergent::bootstrap_method::percentile, options);
     benchmark::DoNotOptimize(result.interval.lower);

@@ -55,8 +55,8 @@ void single(const char* name, const char* truth, int families, std::size_t repli
       n.push_back(2000);
     }
     emergent::judgement_options o;
-    o.replicates = replicates;
-    o.seed = static_cast<std::uint64_t>(f) + 1;
+    o.resampling.replicates = replicates;
+    o.resampling.seed = static_cast<std::uint64_t>(f) + 1;
     const auto r = emergent::judge_curve(x, y, n, {}, o);
     ++count[static_cast<std::size_t>(r.judgement)];
     uncertain += r.uncertain ? 1 : 0;
@@ -88,8 +88,8 @@ void pair(const char* name, const char* truth, int families, std::size_t replica
       }
     }
     emergent::mirage_options o;
-    o.replicates = replicates;
-    o.seed = static_cast<std::uint64_t>(f) + 1;
+    o.resampling.replicates = replicates;
+    o.resampling.seed = static_cast<std::uint64_t>(f) + 1;
     o.answer_lengths = {static_cast<double>(length)};
     const auto r = emergent::mirage_analysis(x, hard, soft, o);
     ++count[static_cast<std::size_t>(r.verdict)];

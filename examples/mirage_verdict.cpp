@@ -43,7 +43,7 @@ void run(const char* title, const std::function<double(double)>& per_token, std:
     }
   }
   emergent::mirage_options options;
-  options.replicates = 200;
+  options.resampling.replicates = 200;
   const emergent::mirage_result r = emergent::mirage_analysis(x, hard, soft, options);
   std::printf("%s\n\n", title);
   std::printf("| log10 FLOPs | exact match | per-token accuracy |\n| --- | --- | --- |\n");

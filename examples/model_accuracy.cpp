@@ -46,9 +46,9 @@ int main() {
 
   const double level = 0.95;
   emergent::bootstrap_options boot;
-  boot.resamples = 2000;
+  boot.resampling.replicates = 2000;
   boot.level = level;
-  boot.seed = 2026;
+  boot.resampling.seed = 2026;
 
   std::printf("WinoGrande (5-shot, first 200 validation items): accuracy with 95%% intervals\n\n");
   std::printf("%-28s %9s %9s %18s %18s\n", "model", "correct", "accuracy", "Wilson", "bootstrap BCa");

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   const auto hard_fit = emergent::fit_segmented(std::span<const double>(x), std::span<const double>(clear_rate));
   const auto& b = hard_fit.breakpoints.front();
   std::printf("\nclearing rate (hard): Davies test for a change in slope p = %.2g; break at 10^%.2f [%.2f, %.2f]\n",
-              hard_test.p_value, b.estimate, b.ci_low, b.ci_high);
+              hard_test.p_value, b.estimate, b.interval.lower, b.interval.upper);
   std::printf("mean height (soft):   Davies test p = %.2f: no break, a straight line in log(training)\n", soft_test.p_value);
   std::printf("mean height reaches the bar at 10^%.2f; the break marks the onset, when the better jumps\n"
               "(mean + 2 standard deviations) first reach it at 10^%.2f. Nothing about the jumper changes there.\n",
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     bar_line.dashed_fit = true;
     hard.data = {truth_h, h};
     soft.data = {truth_s, bar_line, s};
-    hard.breakpoints.push_back({b.estimate, b.ci_low, b.ci_high, palette()[1]});
+    hard.breakpoints.push_back({b.estimate, b.interval.lower, b.interval.upper, palette()[1]});
     fig.panels = {hard, soft};
     std::ofstream(argv[1]) << render_svg(fig);
   }

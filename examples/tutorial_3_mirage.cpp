@@ -96,8 +96,8 @@ void report(const family& f) {
                 f.hard_lo[i], f.hard_hi[i], f.soft_mean[i], f.soft_lo[i], f.soft_hi[i]);
   }
   emergent::mirage_options options;
-  options.replicates = 200;
-  options.seed = 11;
+  options.resampling.replicates = 200;
+  options.resampling.seed = 11;
   const auto r = emergent::mirage_analysis(std::span<const double>(f.x), f.hard, f.soft, options);
   std::printf("exact match:      %s (Davies p = %.2g, break at 10^%.2f, rise width %.2f decades)\n",
               r.hard.sharp ? "sharp" : "smooth", r.hard.davies_p, r.hard.breakpoint,
@@ -106,7 +106,7 @@ void report(const family& f) {
               r.soft.davies_p, r.soft.measures.observed_rise_width_decades);
   std::printf("verdict: %s (bootstrap probability %.2f over %zu paired resamples of the examples)\n\n",
               std::string(emergent::to_string(r.verdict)).c_str(), r.probability_of(r.observed_verdict),
-              options.replicates);
+              options.resampling.replicates);
 }
 
 }  // namespace

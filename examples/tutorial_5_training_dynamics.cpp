@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   std::printf("test accuracy reaches 0.9 at step 10^%.2f\n", g.test.log10_step);
   std::printf("delay: %.2f decades (%.0fx more steps)\n", *g.delay_decades, std::pow(10.0, *g.delay_decades));
   const auto& b = g.test_break->breakpoints.front();
-  std::printf("test curve break at 10^%.2f [%.2f, %.2f], Davies p = %.2g\n", b.estimate, b.ci_low, b.ci_high,
+  std::printf("test curve break at 10^%.2f [%.2f, %.2f], Davies p = %.2g\n", b.estimate, b.interval.lower, b.interval.upper,
               *g.test_davies_p);
 
   if (argc > 1) {
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
       te.y.push_back(test[i]);
     }
     sim.data = {tr, te};
-    sim.breakpoints.push_back({b.estimate, b.ci_low, b.ci_high, palette()[7]});
+    sim.breakpoints.push_back({b.estimate, b.interval.lower, b.interval.upper, palette()[7]});
     fig.panels = {real, sim};
     std::ofstream(argv[1]) << render_svg(fig);
   }

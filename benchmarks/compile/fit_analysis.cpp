@@ -24,7 +24,7 @@ int main() {
     }
   }
   emergent::mirage_options options;
-  options.replicates = 20;
+  options.resampling.replicates = 20;
   const emergent::mirage_result m = emergent::mirage_analysis(x, hard, soft, options);
   std::printf("x0 %.3f, break %.3f, verdict %s\n", logistic.param("x0"), seg.breakpoints.at(0).estimate,
               std::string(emergent::to_string(m.verdict)).c_str());

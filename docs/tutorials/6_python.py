@@ -42,7 +42,7 @@ d = em.davies_test(x, y)
 print(f"  Davies test for a change in slope: p = {d.p_value:.2e}")
 s = em.fit_segmented(x, y)
 b = s.breakpoints[0]
-print(f"  one-break fit: break at log10 FLOPs {b.estimate:.2f} [{b.ci_low:.2f}, {b.ci_high:.2f}], "
+print(f"  one-break fit: break at log10 FLOPs {b.estimate:.2f} [{b.interval.lower:.2f}, {b.interval.upper:.2f}], "
       f"slopes {s.slopes[0]:.3f} then {s.slopes[1]:.3f} per decade")
 sh = em.measure_sharpness(x, y)
 print(f"  breakthroughness {sh.breakthroughness:.2f}, linearity {sh.linearity:.2f}, largest jump {sh.largest_jump:.3f}")

@@ -4,6 +4,8 @@
 
 #include "emergent/core/concepts.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/information_criteria.hpp"
 #include "emergent/core/interval.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/version.hpp"

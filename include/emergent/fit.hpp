@@ -3,6 +3,7 @@
 ///        intervals, model comparison, extrapolation backtests, batch fitting and user models.
 #pragma once
 
+#include "emergent/fit/fit_flag.hpp"
 #include "emergent/fit/models.hpp"
 #include "emergent/fit/levenberg_marquardt.hpp"
 #include "emergent/fit/fit_result.hpp"

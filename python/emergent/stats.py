@@ -58,20 +58,20 @@ def zero_success_upper_bound(n, *, level=0.95):
     return _core.zero_success_upper_bound(as_count(n, "n"), float(level))
 
 
-def bootstrap_mean(scores, *, method="percentile", resamples=2000, level=0.95, seed=0, workers=1):
+def bootstrap_mean(scores, *, method="percentile", resamples=2000, level=0.95, seed=1, workers=1):
     """Bootstrap of the mean of per-example scores (percentile or BCa interval); deterministic in ``seed``."""
     return _core.bootstrap_mean(as_float_array(scores, "scores"), method, as_count(resamples, "resamples"),
                                 float(level), as_count(seed, "seed"), as_count(workers, "workers"))
 
 
-def bootstrap_proportion(successes, n, *, method="percentile", resamples=2000, level=0.95, seed=0, workers=1):
+def bootstrap_proportion(successes, n, *, method="percentile", resamples=2000, level=0.95, seed=1, workers=1):
     """Bootstrap of a proportion from its counts."""
     return _core.bootstrap_proportion(as_count(successes, "successes"), as_count(n, "n"), method,
                                       as_count(resamples, "resamples"), float(level), as_count(seed, "seed"),
                                       as_count(workers, "workers"))
 
 
-def bootstrap_mean_difference(a, b, *, method="percentile", resamples=2000, level=0.95, seed=0, workers=1):
+def bootstrap_mean_difference(a, b, *, method="percentile", resamples=2000, level=0.95, seed=1, workers=1):
     """Paired bootstrap of mean(a) − mean(b) over the same examples."""
     return _core.bootstrap_mean_difference(as_float_array(a, "a"), as_float_array(b, "b"), method,
                                            as_count(resamples, "resamples"), float(level), as_count(seed, "seed"),

@@ -24,8 +24,7 @@ py::dict to_dict(const emergent::segmented_fit& f) {
     py::dict d;
     d["estimate"] = b.estimate;
     d["std_error"] = b.std_error;
-    d["ci_low"] = b.ci_low;
-    d["ci_high"] = b.ci_high;
+    d["interval"] = b.interval;
     d["bracket_left"] = b.bracket_left;
     d["bracket_right"] = b.bracket_right;
     d["narrower_than_gap"] = b.narrower_than_gap;
@@ -65,8 +64,7 @@ py::dict to_dict(const emergent::sharpness& s) {
   d["breakthroughness"] = s.breakthroughness;
   d["linearity"] = s.linearity;
   d["logistic_k"] = s.logistic_k;
-  d["logistic_k_low"] = s.logistic_k_low;
-  d["logistic_k_high"] = s.logistic_k_high;
+  d["logistic_k_interval"] = s.logistic_k_interval;
   d["logistic_x0"] = s.logistic_x0;
   d["logistic_status"] = s.logistic_status;
   d["rise_width_decades"] = s.rise_width_decades;
@@ -182,8 +180,8 @@ void init_analysis(py::module_& m) {
     o.max_width_decades = max_width_decades;
     o.min_models = min_models;
     o.min_probability = min_probability;
-    o.replicates = replicates;
-    o.seed = seed;
+    o.resampling.replicates = replicates;
+    o.resampling.seed = seed;
     auto h = groups(hard, "mirage_analysis", "hard");
     auto s = groups(soft, "mirage_analysis", "soft");
     const auto xs = span_of(x, "mirage_analysis", "x");
@@ -216,8 +214,8 @@ void init_analysis(py::module_& m) {
   m.def("k_of_k_check", [](const f64_array& x, const py::list& per_token, const py::list& exact, const f64_array& lengths,
                            std::size_t replicates, std::uint64_t seed, double level, double tolerance) {
     emergent::k_of_k_options o;
-    o.replicates = replicates;
-    o.seed = seed;
+    o.resampling.replicates = replicates;
+    o.resampling.seed = seed;
     o.level = level;
     o.tolerance = tolerance;
     auto p = groups(per_token, "k_of_k_check", "per_token");
@@ -231,18 +229,15 @@ void init_analysis(py::module_& m) {
       d["per_token"] = q.per_token;
       d["observed"] = q.observed;
       d["predicted"] = q.predicted;
-      d["predicted_low"] = q.predicted_low;
-      d["predicted_high"] = q.predicted_high;
-      d["difference_low"] = q.difference_low;
-      d["difference_high"] = q.difference_high;
+      d["predicted_interval"] = q.predicted_interval;
+      d["difference_interval"] = q.difference_interval;
       d["agrees"] = q.agrees;
       points.append(d);
     }
     py::dict d;
     d["points"] = points;
     d["rms_difference"] = r.rms_difference;
-    d["rms_low"] = r.rms_low;
-    d["rms_high"] = r.rms_high;
+    d["rms_interval"] = r.rms_interval;
     d["fraction_agreeing"] = r.fraction_agreeing;
     d["explains_curve"] = r.explains_curve;
     return d;

@@ -18,11 +18,12 @@ using emergent::fit_result;
 using emergent::input_error;
 
 emergent::robust_loss parse_loss(const std::string& loss) {
-  if (loss.empty() || loss == "none" || loss == "linear") return emergent::robust_loss::none;
-  if (loss == "huber") return emergent::robust_loss::huber;
-  if (loss == "soft_l1") return emergent::robust_loss::soft_l1;
-  if (loss == "cauchy") return emergent::robust_loss::cauchy;
-  throw input_error("fit: loss: '" + loss + "' is not one of None, 'huber', 'soft_l1', 'cauchy'");
+  if (loss.empty() || loss == "linear") return emergent::robust_loss::none;  // None, and SciPy's name
+  try {
+    return emergent::parse_robust_loss(loss);
+  } catch (const input_error& e) {
+    throw input_error(std::string("fit: loss: ") + e.what());
+  }
 }
 
 fit_options make_options(const std::string& loss, double loss_scale, int breaks, int starts, int max_iterations) {
@@ -160,8 +161,8 @@ void init_fit(py::module_& m) {
     const auto w = weights_of(weights, wh);
     emergent::fit_bootstrap_options bo;
     if (replicates < 1) throw input_error("bootstrap_fit: replicates: must be at least 1");
-    bo.replicates = static_cast<std::size_t>(replicates);
-    bo.seed = seed;
+    bo.resampling.replicates = static_cast<std::size_t>(replicates);
+    bo.resampling.seed = seed;
     bo.level = level;
     if (kind == "residual") bo.kind = emergent::fit_bootstrap_kind::residual;
     else if (kind == "wild") bo.kind = emergent::fit_bootstrap_kind::wild;

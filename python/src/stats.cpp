@@ -79,10 +79,10 @@ emergent::bootstrap_options boot_options(std::int64_t resamples, double level, s
   if (resamples < 1) throw input_error("bootstrap: resamples: must be at least 1");
   if (threads < 0) throw input_error("bootstrap: workers: must be >= 0");
   emergent::bootstrap_options o;
-  o.resamples = static_cast<std::size_t>(resamples);
+  o.resampling.replicates = static_cast<std::size_t>(resamples);
   o.level = level;
-  o.seed = seed;
-  o.threads = static_cast<unsigned>(threads);
+  o.resampling.seed = seed;
+  o.resampling.threads = static_cast<unsigned>(threads);
   return o;
 }
 

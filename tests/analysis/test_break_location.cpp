@@ -61,9 +61,11 @@ TEST_CASE("profile-likelihood interval: its ends sit on the chi-squared cut") {
   std::vector<double> x, y;
   one_break_curve(rng, 12.37, 1.0, x, y);
   const segmented_fit f = fit_segmented(x, y);
-  const location_interval iv = breakpoint_profile_interval(x, y);
-  CHECK(iv.low < f.breakpoints[0].estimate);
-  CHECK(iv.high > f.breakpoints[0].estimate);
+  const profile_location p = breakpoint_profile_interval(x, y);
+  const confidence_interval iv = p.interval;
+  CHECK(iv.level == 0.95);
+  CHECK(iv.lower < f.breakpoints[0].estimate);
+  CHECK(iv.upper > f.breakpoints[0].estimate);
   const auto lr = [&](double psi) {
     double rss = 0;
     std::array<double, detail::lsq_max> b{};
@@ -72,11 +74,11 @@ TEST_CASE("profile-likelihood interval: its ends sit on the chi-squared cut") {
     }, b, rss));
     return 25.0 * std::log(rss / f.rss);
   };
-  if (!iv.truncated) {
-    CHECK(lr(iv.low) == doctest::Approx(3.841458820694124).epsilon(1e-6));
-    CHECK(lr(iv.high) == doctest::Approx(3.841458820694124).epsilon(1e-6));
+  if (!p.truncated) {
+    CHECK(lr(iv.lower) == doctest::Approx(3.841458820694124).epsilon(1e-6));
+    CHECK(lr(iv.upper) == doctest::Approx(3.841458820694124).epsilon(1e-6));
   }
-  CHECK(lr(0.5 * (iv.low + f.breakpoints[0].estimate)) < 3.8414588);
+  CHECK(lr(0.5 * (iv.lower + f.breakpoints[0].estimate)) < 3.8414588);
 }
 
 TEST_CASE("locate_breakpoint reports three intervals and the bracket") {
@@ -84,18 +86,18 @@ TEST_CASE("locate_breakpoint reports three intervals and the bracket") {
   std::vector<double> x, y;
   one_break_curve(rng, 12.37, 0.3, x, y);
   location_bootstrap_options bo;
-  bo.replicates = 100;
+  bo.resampling.replicates = 100;
   const break_location loc = locate_breakpoint(x, y, {}, bo);
   CHECK(loc.wald.bracket_left == 12.0);
   CHECK(loc.wald.bracket_right == 13.0);
-  CHECK(loc.replicates.size() + loc.failed_replicates == 100);
-  CHECK(loc.bootstrap.low <= loc.wald.estimate);
-  CHECK(loc.bootstrap.high >= loc.wald.estimate);
-  CHECK(loc.profile.low <= loc.wald.estimate);
+  CHECK(loc.bootstrap.replicates.size() + loc.bootstrap.failed_replicates == 100);
+  CHECK(loc.bootstrap.interval.lower <= loc.wald.estimate);
+  CHECK(loc.bootstrap.interval.upper >= loc.wald.estimate);
+  CHECK(loc.profile.interval.lower <= loc.wald.estimate);
   // very precise data: every interval is narrower than the one-unit gap, and flagged
-  CHECK(loc.wald.narrower_than_gap == (loc.wald.ci_high - loc.wald.ci_low < 1.0));
-  CHECK(loc.bootstrap.narrower_than_gap == (loc.bootstrap.high - loc.bootstrap.low < 1.0));
-  CHECK_THROWS_AS((void)breakpoint_bootstrap(x, y, {}, {1, 1, 0.95}), input_error);
+  CHECK(loc.wald.narrower_than_gap == (loc.wald.interval.width() < 1.0));
+  CHECK(loc.bootstrap.narrower_than_gap == (loc.bootstrap.interval.upper - loc.bootstrap.interval.lower < 1.0));
+  CHECK_THROWS_AS((void)breakpoint_bootstrap(x, y, {}, {{1, 1}, 0.95}), input_error);
 }
 
 TEST_CASE("coverage: the 95% bootstrap interval of one break covers the truth in 90-98% of 500 curves") {
@@ -104,13 +106,13 @@ TEST_CASE("coverage: the 95% bootstrap interval of one break covers the truth in
   int covered = 0;
   const int curves = 500;
   location_bootstrap_options bo;
-  bo.replicates = 100;
+  bo.resampling.replicates = 100;
   std::vector<double> x, y;
   for (int c = 0; c < curves; ++c) {
     one_break_curve(rng, truth, 1.0, x, y);
-    bo.seed = static_cast<std::uint64_t>(c) + 1;
+    bo.resampling.seed = static_cast<std::uint64_t>(c) + 1;
     const bootstrap_location b = breakpoint_bootstrap(x, y, {}, bo);
-    if (b.interval.low <= truth && truth <= b.interval.high) ++covered;
+    if (b.interval.contains(truth)) ++covered;
   }
   const double rate = static_cast<double>(covered) / curves;
   MESSAGE("bootstrap coverage " << rate);

@@ -242,7 +242,7 @@ TEST_CASE("judge_curve: simulated families with known truth, several seeds") {
     return c;
   };
   judgement_options o;
-  o.replicates = 50;
+  o.resampling.replicates = 50;
   for (int seed = 0; seed < 4; ++seed) {
     CAPTURE(seed);
     const double where = 20.2 + seed;

@@ -54,15 +54,14 @@ TEST_CASE("k_of_k_check: the conjunction explains exact match on 5-token answers
   simulate(true, x, soft, hard);
   const std::vector<double> lengths(1, 5.0);
   k_of_k_options o;
-  o.replicates = 300;
+  o.resampling.replicates = 300;
   const k_of_k_result r = k_of_k_check(x, soft, hard, lengths, o);
   CHECK(r.points.size() == 10);
   CHECK(r.fraction_agreeing >= 0.9);
   CHECK(r.rms_difference < 0.03);
-  CHECK(r.rms_low <= r.rms_high);
+  CHECK(r.rms_interval.lower <= r.rms_interval.upper);
   for (const auto& p : r.points) {
-    CHECK(p.predicted_low <= p.predicted);
-    CHECK(p.predicted <= p.predicted_high);
+    CHECK(p.predicted_interval.contains(p.predicted));
   }
   std::vector<double> x2;
   std::vector<std::vector<double>> soft2, hard2;

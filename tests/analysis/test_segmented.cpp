@@ -96,8 +96,8 @@ TEST_CASE("fit_segmented and the break tests agree with R segmented on seven dat
       for (std::size_t b = 0; b < o.breaks; ++b) {
         CHECK(f.breakpoints[b].estimate == doctest::Approx(c.v.at("psi")[b]).epsilon(2e-5 * range));
         CHECK(f.breakpoints[b].std_error == doctest::Approx(c.v.at("se")[b]).epsilon(2e-3));
-        CHECK(f.breakpoints[b].ci_low == doctest::Approx(c.v.at("ci_low")[b]).epsilon(2e-3));
-        CHECK(f.breakpoints[b].ci_high == doctest::Approx(c.v.at("ci_high")[b]).epsilon(2e-3));
+        CHECK(f.breakpoints[b].interval.lower == doctest::Approx(c.v.at("ci_low")[b]).epsilon(2e-3));
+        CHECK(f.breakpoints[b].interval.upper == doctest::Approx(c.v.at("ci_high")[b]).epsilon(2e-3));
         CHECK(f.breakpoints[b].bracket_left <= f.breakpoints[b].estimate);
         CHECK(f.breakpoints[b].bracket_right > f.breakpoints[b].estimate);
       }

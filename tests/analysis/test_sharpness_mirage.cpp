@@ -51,8 +51,8 @@ TEST_CASE("measure_sharpness: logistic k, rise width, steepest slope and jump z"
   CHECK(s.logistic_k == doctest::Approx(3.0).epsilon(1e-3));
   CHECK(s.logistic_x0 == doctest::Approx(23.0).epsilon(1e-4));
   CHECK(s.rise_width_decades == doctest::Approx(2 * std::log(9.0) / 3.0).epsilon(1e-3));
-  CHECK(s.logistic_k_low <= s.logistic_k);
-  CHECK(s.logistic_k_high >= s.logistic_k);
+  CHECK(s.logistic_k_interval.contains(s.logistic_k));
+  CHECK(s.logistic_k_interval.level == 0.95);
   // steepest step: the two points around x0 = 23 (22.75? no: steps at 22.5-23 and 23-23.5 are equal)
   const double d = y[7] - y[6];
   CHECK(s.steepest_slope_per_decade == doctest::Approx(d / 0.5));
@@ -80,11 +80,11 @@ TEST_CASE("measure_sharpness_with: bootstrap intervals from hierarchical resampl
   const auto r = measure_sharpness_with(
       x, res.observed_means(), [&](std::uint64_t k, std::span<double> y) { res.resample_means(k, y); }, 100);
   CHECK(r.replicates == 100);
-  CHECK(r.breakthroughness.low <= r.breakthroughness.estimate);
-  CHECK(r.linearity.low <= r.linearity.high);
-  CHECK(r.logistic_k.low <= r.logistic_k.estimate);
-  CHECK(r.logistic_k.high >= r.logistic_k.estimate);
-  CHECK(r.logistic_k.low > 1.0);
+  CHECK(r.breakthroughness.interval.lower <= r.breakthroughness.estimate);
+  CHECK(r.linearity.interval.lower <= r.linearity.interval.upper);
+  CHECK(r.logistic_k.interval.lower <= r.logistic_k.estimate);
+  CHECK(r.logistic_k.interval.upper >= r.logistic_k.estimate);
+  CHECK(r.logistic_k.interval.lower > 1.0);
   CHECK(r.point.jump_z > 5.0);
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("mirage verdict: smooth per-token accuracy gives sharp under the hard 
   // per-token accuracy rising linearly in log compute from 0.45 to 0.97 over 8 decades
   family([](double xm) { return 0.45 + 0.065 * (xm - 18.0); }, 12, 500, x, hard, soft, 1);
   mirage_options o;
-  o.replicates = 100;
+  o.resampling.replicates = 100;
   const mirage_result r = mirage_analysis(x, hard, soft, o);
   std::string why;
   for (const auto& s : r.reasons) why += s + "\n";
@@ -166,7 +166,7 @@ TEST_CASE("mirage verdict: p^L with p linear in log compute is metric-induced fo
       }
     }
     mirage_options o;
-    o.replicates = 60;
+    o.resampling.replicates = 60;
     o.answer_lengths = {static_cast<double>(length)};
     const mirage_result r = mirage_analysis(x, hard, soft, o);
     std::string why;
@@ -182,7 +182,7 @@ TEST_CASE("mirage verdict: a genuine step in per-token accuracy gives sharp unde
   std::vector<std::vector<double>> hard, soft;
   family([](double xm) { return 0.3 + 0.65 / (1 + std::exp(-8.0 * (xm - 22.3))); }, 12, 500, x, hard, soft, 2);
   mirage_options o;
-  o.replicates = 100;
+  o.resampling.replicates = 100;
   const mirage_result r = mirage_analysis(x, hard, soft, o);
   std::string why;
   for (const auto& s : r.reasons) why += s + "\n";
@@ -198,7 +198,7 @@ TEST_CASE("mirage verdict: smooth under both, and not resolvable with few models
   // almost perfect per-token accuracy rising slowly: exact match ~ p^5 starts above half its range
   family([](double xm) { return 0.90 + 0.01 * (xm - 18.0); }, 12, 500, x, hard, soft, 3);
   mirage_options o;
-  o.replicates = 100;
+  o.resampling.replicates = 100;
   const mirage_result r = mirage_analysis(x, hard, soft, o);
   CAPTURE(r.reasons[0]);
   CHECK(r.verdict == mirage_verdict::smooth_under_both);
@@ -237,7 +237,7 @@ TEST_CASE("break_vs_smooth_test: a smooth power law fools Davies' test but not t
   }
   CHECK(davies_test(x, yp).p_value < 0.01);  // the straight-line test sees a "break"
   break_vs_smooth_options o;
-  o.replicates = 100;
+  o.resampling.replicates = 100;
   const auto smooth = break_vs_smooth_test(x, yp, o);
   CHECK(smooth.p_value > 0.05);
   const auto kink = break_vs_smooth_test(x, yb, o);

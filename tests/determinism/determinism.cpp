@@ -33,31 +33,31 @@ int main() {
   for (int j = 0; j < 200; ++j) scores.push_back(static_cast<double>((j * 37) % 11) / 10.0);
 
   bootstrap_options bo;
-  bo.resamples = 500;
-  bo.seed = 42;
+  bo.resampling.replicates = 500;
+  bo.resampling.seed = 42;
   print("bootstrap_mean percentile", bootstrap_mean(scores, bootstrap_method::percentile, bo).interval);
   print("bootstrap_mean bca", bootstrap_mean(scores, bootstrap_method::bca, bo).interval);
   print("bootstrap_proportion", bootstrap_proportion(37, 200, bootstrap_method::percentile, bo).interval);
 
   fit_bootstrap_options fb;
-  fb.replicates = 60;
-  fb.seed = 7;
+  fb.resampling.replicates = 60;
+  fb.resampling.seed = 7;
   for (auto kind : {fit_bootstrap_kind::residual, fit_bootstrap_kind::wild, fit_bootstrap_kind::pairs}) {
     fb.kind = kind;
     const auto b = bootstrap_fit(x, y, fit_model::logistic, {}, fb);
     for (Eigen::Index j = 0; j < b.lower.size(); ++j) std::printf("bootstrap_fit %d p%ld [%a, %a]\n", static_cast<int>(kind), static_cast<long>(j), b.lower(j), b.upper(j));
   }
-  const auto lrt = bootstrap_lrt(x, y, {fit_model::linear, 1}, {fit_model::logistic, 1}, 40, 3);
+  const auto lrt = bootstrap_lrt(x, y, {fit_model::linear, 1}, {fit_model::logistic, 1}, {40, 3});
   print("bootstrap_lrt p", lrt.p_value);
 
   location_bootstrap_options lb;
-  lb.replicates = 60;
-  lb.seed = 5;
+  lb.resampling.replicates = 60;
+  lb.resampling.seed = 5;
   const auto loc = breakpoint_bootstrap(x, y, {}, lb);
-  std::printf("breakpoint_bootstrap [%a, %a]\n", loc.interval.low, loc.interval.high);
+  std::printf("breakpoint_bootstrap [%a, %a]\n", loc.interval.lower, loc.interval.upper);
   break_vs_smooth_options bs;
-  bs.replicates = 40;
-  bs.seed = 9;
+  bs.resampling.replicates = 40;
+  bs.resampling.seed = 9;
   print("break_vs_smooth p", break_vs_smooth_test(x, y, bs).p_value);
 
   std::vector<std::vector<double>> hard(x.size()), soft(x.size());
@@ -69,8 +69,8 @@ int main() {
     }
   }
   mirage_options mo;
-  mo.replicates = 20;
-  mo.seed = 11;
+  mo.resampling.replicates = 20;
+  mo.resampling.seed = 11;
   const auto m = mirage_analysis(x, hard, soft, mo);
   std::printf("mirage %s\n", std::string(to_string(m.verdict)).c_str());
   for (std::size_t v = 0; v < m.probability.size(); ++v) std::printf("mirage P(%zu) %a\n", v, m.probability[v]);

@@ -78,6 +78,36 @@ TEST_CASE("parameter names, counts and model names") {
                        input_error);
 }
 
+TEST_CASE("robust losses and fit flags: to_string and parse round-trip, parse errors name the value and the choices") {
+  for (const robust_loss l : {robust_loss::none, robust_loss::huber, robust_loss::soft_l1, robust_loss::cauchy}) {
+    CHECK(parse_robust_loss(to_string(l)) == l);
+  }
+  CHECK(to_string(robust_loss::soft_l1) == "soft_l1");
+  CHECK_THROWS_WITH_AS((void)parse_robust_loss("l2"), "parse_robust_loss: name: 'l2' is not one of none, huber, soft_l1, cauchy",
+                       input_error);
+  for (const fit_flag f : {fit_flag::at_bound, fit_flag::not_identifiable, fit_flag::too_few_points,
+                           fit_flag::midpoint_outside_data, fit_flag::plateaus_outside_data, fit_flag::break_outside_data,
+                           fit_flag::max_iterations, fit_flag::aicc_not_finite, fit_flag::failed}) {
+    CHECK(parse_fit_flag(to_string(f)) == f);
+    CHECK(parse_fit_flag(flag_string(f, "x0")) == f);
+  }
+  CHECK(flag_string(fit_flag::at_bound, "k") == "at_bound:k");
+  CHECK(flag_string(fit_flag::failed) == "failed");
+  CHECK_THROWS_WITH_AS((void)parse_fit_flag("bounded:k"),
+                       "parse_fit_flag: name: 'bounded:k' is not one of at_bound, not_identifiable, too_few_points, "
+                       "midpoint_outside_data, plateaus_outside_data, break_outside_data, max_iterations, "
+                       "aicc_not_finite, failed",
+                       input_error);
+  // a fit's printed flags parse back to their kinds
+  const std::vector<double> x = {18, 19.5, 21, 22.5, 24};
+  std::vector<double> y;
+  for (double xi : x) y.push_back(0.1 + 0.7 / (1 + std::exp(-2 * (xi - 21))));
+  const fit_result r = fit_xy(x, y, fit_model::logistic);
+  CHECK(r.has_flag(fit_flag::too_few_points));
+  CHECK(r.has_flag("too_few_points"));
+  CHECK_FALSE(r.has_flag(fit_flag::break_outside_data));
+}
+
 TEST_CASE("recovery: estimates approach the truth as noise shrinks") {
   const auto x = grid(18, 24, 25);
   struct truth {

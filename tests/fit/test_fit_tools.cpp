@@ -81,8 +81,8 @@ TEST_CASE("bootstrap: residual, wild and pairs intervals cover the truth and are
   const auto y = logistic_data(x, 0.02, 4);
   for (auto kind : {fit_bootstrap_kind::residual, fit_bootstrap_kind::wild, fit_bootstrap_kind::pairs}) {
     fit_bootstrap_options bo;
-    bo.replicates = 60;
-    bo.seed = 11;
+    bo.resampling.replicates = 60;
+    bo.resampling.seed = 11;
     bo.kind = kind;
     const auto a = bootstrap_fit(x, y, fit_model::logistic, {}, bo);
     const auto b = bootstrap_fit(x, y, fit_model::logistic, {}, bo);
@@ -93,9 +93,9 @@ TEST_CASE("bootstrap: residual, wild and pairs intervals cover the truth and are
     CHECK(a.std_errors(3) > 0);
   }
   fit_bootstrap_options bad;
-  bad.replicates = 1;
+  bad.resampling.replicates = 1;
   CHECK_THROWS_WITH_AS((void)bootstrap_fit(x, y, fit_model::logistic, {}, bad),
-                       "bootstrap_fit: options.replicates: must be at least 2", input_error);
+                       "bootstrap_fit: options.resampling.replicates: must be at least 2", input_error);
 }
 
 TEST_CASE("bootstrap_curves accepts curves or y vectors from a callback") {
@@ -110,7 +110,7 @@ TEST_CASE("bootstrap_curves accepts curves or y vectors from a callback") {
     return y;
   };
   fit_bootstrap_options bo;
-  bo.replicates = 30;
+  bo.resampling.replicates = 30;
   const auto a = bootstrap_curves(base, ys, fit_model::logistic, {}, bo);
   CHECK(a.replicates.rows() == 30);
   const auto curves = [&](std::uint64_t b) {
@@ -136,7 +136,7 @@ TEST_CASE("compare_models prefers the generating model; the bootstrap LRT detect
   CHECK(rows[0].akaike_weight > 0.99);
   CHECK(rows[1].delta_aicc > 10);
 
-  const auto lrt = bootstrap_lrt(x, y, {fit_model::linear}, {fit_model::logistic}, 19, 7);
+  const auto lrt = bootstrap_lrt(x, y, {fit_model::linear}, {fit_model::logistic}, {19, 7});
   CHECK(lrt.p_value == doctest::Approx(0.05));
   CHECK(lrt.statistic > 0);
   // Data from the null: the p-value is not small.
@@ -144,9 +144,9 @@ TEST_CASE("compare_models prefers the generating model; the bootstrap LRT detect
   std::mt19937_64 gen(8);
   std::normal_distribution<double> noise(0, 0.02);
   for (double xi : x) yl.push_back(0.1 * xi - 1.5 + noise(gen));
-  const auto null = bootstrap_lrt(x, yl, {fit_model::linear}, {fit_model::power_law}, 19, 7);
+  const auto null = bootstrap_lrt(x, yl, {fit_model::linear}, {fit_model::power_law}, {19, 7});
   CHECK(null.p_value > 0.05);
-  CHECK_THROWS_AS((void)bootstrap_lrt(x, y, {fit_model::logistic}, {fit_model::linear}, 5, 1), input_error);
+  CHECK_THROWS_AS((void)bootstrap_lrt(x, y, {fit_model::logistic}, {fit_model::linear}, {5, 1}), input_error);
 }
 
 TEST_CASE("extrapolation backtest: a power law predicts its own continuation") {
@@ -181,7 +181,7 @@ TEST_CASE("fit_batch and bootstrap_batch give the same results on 1 and 2 thread
     CHECK(a[i].params == single.params);
   }
   fit_bootstrap_options bo;
-  bo.replicates = 5;
+  bo.resampling.replicates = 5;
   const auto c = bootstrap_batch(std::span<const scaling_curve>(curves).first(4), fit_model::logistic, {}, bo, 1);
   const auto d = bootstrap_batch(std::span<const scaling_curve>(curves).first(4), fit_model::logistic, {}, bo, 2);
   for (std::size_t i = 0; i < 4; ++i) CHECK(c[i].replicates == d[i].replicates);

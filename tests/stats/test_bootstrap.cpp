@@ -54,8 +54,8 @@ TEST_CASE("bootstrap: the same seed gives the same replicates whatever the numbe
   std::vector<double> x(300);
   for (auto& v : x) v = std::exp(normal(rng));
   emergent::bootstrap_options options;
-  options.resamples = 500;
-  options.seed = 42;
+  options.resampling.replicates = 500;
+  options.resampling.seed = 42;
   const auto median = [](std::span<const double> s) {
     std::vector<double> c(s.begin(), s.end());
     std::nth_element(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(c.size() / 2), c.end());
@@ -63,17 +63,17 @@ TEST_CASE("bootstrap: the same seed gives the same replicates whatever the numbe
   };
   const auto one = emergent::bootstrap(x, median, emergent::bootstrap_method::bca, options);
   for (unsigned threads : {2U, 3U, 0U}) {
-    options.threads = threads;
+    options.resampling.threads = threads;
     const auto many = emergent::bootstrap(x, median, emergent::bootstrap_method::bca, options);
     CHECK(many.replicates == one.replicates);
     CHECK(many.interval.lower == one.interval.lower);
     CHECK(many.interval.upper == one.interval.upper);
     const auto m1 = emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options);
-    options.threads = 1;
+    options.resampling.threads = 1;
     const auto m2 = emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options);
     CHECK(m1.replicates == m2.replicates);
   }
-  options.seed = 43;
+  options.resampling.seed = 43;
   CHECK(emergent::bootstrap(x, median, emergent::bootstrap_method::bca, options).replicates != one.replicates);
 }
 
@@ -83,8 +83,8 @@ TEST_CASE("bootstrap_mean draws the same resamples as bootstrap(scores, mean)") 
   std::vector<double> x(101);
   for (auto& v : x) v = u(rng);
   emergent::bootstrap_options options;
-  options.resamples = 300;
-  options.seed = 9;
+  options.resampling.replicates = 300;
+  options.resampling.seed = 9;
   const auto generic = emergent::bootstrap(x, mean_of, emergent::bootstrap_method::bca, options);
   const auto fast = emergent::bootstrap_mean(x, emergent::bootstrap_method::bca, options);
   REQUIRE(generic.replicates.size() == 300);
@@ -110,8 +110,8 @@ TEST_CASE("BCa: bias correction and acceleration move the interval the right way
   std::vector<double> x(60);
   for (auto& v : x) v = std::pow(e(rng), 2.0);
   emergent::bootstrap_options options;
-  options.resamples = 4000;
-  options.seed = 5;
+  options.resampling.replicates = 4000;
+  options.resampling.seed = 5;
   const auto pct = emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options);
   const auto bca = emergent::bootstrap_mean(x, emergent::bootstrap_method::bca, options);
   CHECK(bca.interval.lower > pct.interval.lower);
@@ -134,10 +134,10 @@ TEST_CASE("count resampling and index resampling agree in distribution (two-samp
   const std::size_t n = 1000;
   const auto x = binary_scores(n, 300, 4);
   emergent::bootstrap_options options;
-  options.resamples = 3000;
-  options.seed = 11;
+  options.resampling.replicates = 3000;
+  options.resampling.seed = 11;
   const auto by_index = emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options);
-  options.seed = 12;
+  options.resampling.seed = 12;
   const auto by_count = emergent::bootstrap_proportion(300, n, emergent::bootstrap_method::percentile, options);
   // critical value of D at alpha = 0.001 for m = n = 3000: 1.95 * sqrt(2 / 3000) = 0.0503
   const double critical = 1.95 * std::sqrt(2.0 / 3000.0);
@@ -151,7 +151,7 @@ TEST_CASE("count resampling and index resampling agree in distribution (two-samp
   for (std::size_t i = 0; i < graded.size(); ++i) graded[i] = static_cast<double>(i % 3) * 0.5;
   const std::vector<double> values{0.0, 0.5, 1.0};
   const std::vector<std::uint64_t> counts{300, 300, 300};
-  options.seed = 13;
+  options.resampling.seed = 13;
   const auto gi = emergent::bootstrap_mean(graded, emergent::bootstrap_method::percentile, options);
   const auto gc = emergent::bootstrap_counts(values, counts, emergent::bootstrap_method::percentile, options);
   CHECK(ks_statistic(gi.replicates, gc.replicates) < critical);
@@ -172,11 +172,11 @@ TEST_CASE("95% Wilson and BCa (count resampling, B = 200) cover the true proport
     int bca = 0;
     const int data_sets = 2000;
     emergent::bootstrap_options options;
-    options.resamples = 200;
+    options.resampling.replicates = 200;
     for (int d = 0; d < data_sets; ++d) {
       const auto k = draw(rng);
       wilson += emergent::wilson_interval(k, s.n, 0.95).contains(s.p) ? 1 : 0;
-      options.seed = static_cast<std::uint64_t>(d);
+      options.resampling.seed = static_cast<std::uint64_t>(d);
       bca += emergent::bootstrap_proportion(k, s.n, emergent::bootstrap_method::bca, options).interval.contains(s.p)
                  ? 1
                  : 0;
@@ -195,12 +195,12 @@ TEST_CASE("95% BCa by index resampling covers the mean of skewed scores in 93-97
   std::gamma_distribution<double> gamma(9.0, 1.0 / 9.0);  // mean 1, skewness 2/3
   std::vector<double> x(200);
   emergent::bootstrap_options options;
-  options.resamples = 200;
+  options.resampling.replicates = 200;
   int covered = 0;
   int covered_percentile = 0;
   for (int d = 0; d < data_sets; ++d) {
     for (auto& v : x) v = gamma(rng);
-    options.seed = static_cast<std::uint64_t>(d);
+    options.resampling.seed = static_cast<std::uint64_t>(d);
     covered += emergent::bootstrap_mean(x, emergent::bootstrap_method::bca, options).interval.contains(1.0) ? 1 : 0;
     covered_percentile +=
         emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options).interval.contains(1.0) ? 1 : 0;
@@ -222,8 +222,8 @@ TEST_CASE("paired bootstrap of a difference uses the same items for both samples
     b[i] = a[i] + 0.1 + 0.01 * normal(rng);  // strongly correlated with a
   }
   emergent::bootstrap_options options;
-  options.resamples = 1000;
-  options.seed = 3;
+  options.resampling.replicates = 1000;
+  options.resampling.seed = 3;
   const auto diff = [](std::span<const double> x, std::span<const double> y) { return mean_of(y) - mean_of(x); };
   const auto paired = emergent::bootstrap_paired(a, b, diff, emergent::bootstrap_method::bca, options);
   // pairing removes the item variance: the interval is about 0.1 +- 0.0014, not +- 0.2
@@ -232,7 +232,7 @@ TEST_CASE("paired bootstrap of a difference uses the same items for both samples
   CHECK(paired.interval.contains(paired.estimate));
   const auto fast = emergent::bootstrap_mean_difference(b, a, emergent::bootstrap_method::bca, options);
   for (std::size_t r = 0; r < 1000; ++r) CHECK(fast.replicates[r] == doctest::Approx(paired.replicates[r]).epsilon(1e-9));
-  options.threads = 2;
+  options.resampling.threads = 2;
   CHECK(emergent::bootstrap_paired(a, b, diff, emergent::bootstrap_method::bca, options).replicates == paired.replicates);
 }
 
@@ -261,13 +261,13 @@ TEST_CASE("paired count resampling (2 x 2 table) agrees with paired index resamp
     sb.push_back(b[i]);
   }
   emergent::bootstrap_options options;
-  options.resamples = 3000;
-  options.seed = 21;
+  options.resampling.replicates = 3000;
+  options.resampling.seed = 21;
   const auto by_index = emergent::bootstrap_mean_difference(sa, sb, emergent::bootstrap_method::bca, options);
   const std::vector<double> va{1, 1, 0, 0};
   const std::vector<double> vb{1, 0, 1, 0};
   const std::vector<std::uint64_t> counts{600, 150, 100, 150};
-  options.seed = 22;
+  options.resampling.seed = 22;
   const auto by_count = emergent::bootstrap_paired_counts(va, vb, counts, emergent::bootstrap_method::bca, options);
   CHECK(by_count.estimate == doctest::Approx(0.05));
   CHECK(by_index.estimate == doctest::Approx(0.05));
@@ -277,25 +277,25 @@ TEST_CASE("paired count resampling (2 x 2 table) agrees with paired index resamp
   const std::vector<std::uint64_t> short_counts{1, 2};
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_paired_counts(va, vb, short_counts),
                        "bootstrap_paired_counts: values_a has 4, values_b 4 and counts 2 entries", emergent::input_error);
-  options.resamples = 50;
+  options.resampling.replicates = 50;
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_paired_counts(va, vb, counts, emergent::bootstrap_method::bca, options),
-                       "bootstrap_paired_counts: resamples: BCa needs B >= 100, got 50", emergent::input_error);
+                       "bootstrap_paired_counts: resampling.replicates: BCa needs B >= 100, got 50", emergent::input_error);
 }
 
 TEST_CASE("bootstrap: bad input is input_error") {
   const std::vector<double> x{1.0, 2.0, 3.0};
   emergent::bootstrap_options options;
-  options.resamples = 99;
+  options.resampling.replicates = 99;
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_mean(x, emergent::bootstrap_method::bca, options),
-                       "bootstrap_mean: resamples: BCa needs B >= 100, got 99", emergent::input_error);
+                       "bootstrap_mean: resampling.replicates: BCa needs B >= 100, got 99", emergent::input_error);
   CHECK_NOTHROW((void)emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options));
   CHECK_THROWS_AS((void)emergent::bootstrap(x, mean_of, emergent::bootstrap_method::bca, options), emergent::input_error);
   CHECK_THROWS_AS((void)emergent::bootstrap_proportion(1, 3, emergent::bootstrap_method::bca, options),
                   emergent::input_error);
-  options.resamples = 0;
+  options.resampling.replicates = 0;
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options),
-                       "bootstrap_mean: resamples: B = 0", emergent::input_error);
-  options.resamples = 200;
+                       "bootstrap_mean: resampling.replicates: B = 0", emergent::input_error);
+  options.resampling.replicates = 200;
   options.level = 1.0;
   CHECK_THROWS_WITH_AS((void)emergent::bootstrap_mean(x, emergent::bootstrap_method::percentile, options),
                        "bootstrap_mean: level: 1.000000 is outside (0, 1)", emergent::input_error);
@@ -339,7 +339,7 @@ TEST_CASE("bootstrap: bad input is input_error") {
   CHECK_THROWS_AS((void)emergent::bootstrap(x, nan_on_resample, emergent::bootstrap_method::percentile, options),
                   emergent::numerical_error);
   // a throwing statistic propagates out of the worker threads
-  options.threads = 2;
+  options.resampling.threads = 2;
   const auto throwing = [](std::span<const double>) -> double { throw emergent::numerical_error("boom"); };
   CHECK_THROWS_AS((void)emergent::bootstrap(x, throwing, emergent::bootstrap_method::percentile, options),
                   emergent::numerical_error);
@@ -369,8 +369,8 @@ TEST_CASE("percentile and BCa intervals agree with SciPy's (tests/reference/boot
   }
   REQUIRE(scores.size() == 30);
   emergent::bootstrap_options options;
-  options.resamples = 40000;
-  options.seed = 31;
+  options.resampling.replicates = 40000;
+  options.resampling.seed = 31;
   const auto pct = emergent::bootstrap_mean(scores, emergent::bootstrap_method::percentile, options);
   const auto bca = emergent::bootstrap_mean(scores, emergent::bootstrap_method::bca, options);
   // Monte Carlo accuracy: both sides estimate the same ideal interval; BCa differs from the

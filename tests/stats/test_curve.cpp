@@ -62,8 +62,8 @@ TEST_CASE("make_scaling_curve from grouped means: t intervals; bootstrap builder
   CHECK_THROWS_AS((void)emergent::make_scaling_curve(groups, params, "t", options), emergent::input_error);  // no subtask ""
 
   emergent::bootstrap_options boot;
-  boot.resamples = 400;
-  boot.seed = 1;
+  boot.resampling.replicates = 400;
+  boot.resampling.seed = 1;
   const auto bc = emergent::make_scaling_curve_bootstrap(scores, params, "t", emergent::bootstrap_method::bca, boot, options);
   REQUIRE(bc.size() == 2);
   CHECK(bc.y[0] == doctest::Approx(curve.y[0]));

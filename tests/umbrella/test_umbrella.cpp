@@ -23,7 +23,7 @@ constexpr bool all_complete = ((sizeof(T) > 0) && ...);
 
 TEST_CASE("umbrella: every public type is nameable alongside every other") {
   using namespace emergent;
-  static_assert(all_complete<input_error, parse_error, numerical_error, confidence_interval, scaling_curve>);
+  static_assert(all_complete<input_error, parse_error, numerical_error, confidence_interval, resampling_options, scaling_curve>);
   static_assert(all_complete<brier_options, log_loss_options, lm_eval_exact_match_options, text_normaliser,
                              cached_levenshtein<char>>);
   static_assert(std::is_enum_v<brier_convention> && std::is_enum_v<length_unit> && std::is_enum_v<normalization>);
@@ -37,11 +37,11 @@ TEST_CASE("umbrella: every public type is nameable alongside every other") {
                              model_comparison_row, lrt_result, backtest_result, custom_fit_result<2>,
                              models::linear, models::power_law, models::logistic, models::accuracy_law, models::bnsl>);
   static_assert(std::is_enum_v<fit_model> && std::is_enum_v<fit_status> && std::is_enum_v<robust_loss> &&
-                std::is_enum_v<lm_stop> && std::is_enum_v<fit_bootstrap_kind>);
+                std::is_enum_v<lm_stop> && std::is_enum_v<fit_bootstrap_kind> && std::is_enum_v<fit_flag>);
   static_assert(all_complete<segmented_options, segmented_fit, breakpoint_estimate, break_test_options,
                              break_test_result, break_count, break_count_options, location_bootstrap_options,
-                             bootstrap_location, break_location, break_vs_smooth_options, break_vs_smooth_result,
-                             sharpness_options, grokking_options, grokking_result, threshold_crossing, k_of_k_options,
+                             bootstrap_location, profile_location, break_location, break_vs_smooth_options, break_vs_smooth_result,
+                             sharpness_options, interval_estimate, sharpness_intervals, grokking_options, grokking_result, threshold_crossing, k_of_k_options,
                              k_of_k_point, k_of_k_result, mirage_options, mirage_result>);
   static_assert(std::is_enum_v<segmented_shape> && std::is_enum_v<break_alternative> &&
                 std::is_enum_v<progress_direction> && std::is_enum_v<mirage_verdict>);
@@ -59,6 +59,23 @@ TEST_CASE("umbrella: every public type is nameable alongside every other") {
   CHECK(em.value() == 0.5);
   CHECK(ll.value() == 0.5);
   CHECK(groups.size() == 1);
+}
+
+TEST_CASE("umbrella: every resampling procedure takes one resampling_options with the one default seed") {
+  using namespace emergent;
+  CHECK(default_seed == 1);
+  CHECK(bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(fit_bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(location_bootstrap_options{}.resampling.seed == default_seed);
+  CHECK(break_vs_smooth_options{}.resampling.seed == default_seed);
+  CHECK(judgement_options{}.resampling.seed == default_seed);
+  CHECK(k_of_k_options{}.resampling.seed == default_seed);
+  CHECK(mirage_options{}.resampling.seed == default_seed);
+  // each layer keeps its own replicate count
+  CHECK(bootstrap_options{}.resampling.replicates == 2000);
+  CHECK(fit_bootstrap_options{}.resampling.replicates == 1000);
+  CHECK(k_of_k_options{}.resampling.replicates == 500);
+  CHECK(mirage_options{}.resampling.replicates == 200);
 }
 
 TEST_CASE("umbrella: every function family is callable") {
@@ -92,7 +109,7 @@ TEST_CASE("umbrella: every function family is callable") {
   std::vector<double> scores;
   for (int i = 0; i < 50; ++i) scores.push_back(i % 3 == 0 ? 1.0 : 0.0);
   bootstrap_options bo;
-  bo.resamples = 200;
+  bo.resampling.replicates = 200;
   CHECK(bootstrap_mean(scores, bootstrap_method::percentile, bo).interval.contains(17.0 / 50));
   mean_accumulator m;
   for (double s : scores) m(s);
@@ -108,11 +125,16 @@ TEST_CASE("umbrella: every function family is callable") {
   CHECK(fit_xy(x, y, fit_model::linear).params.size() == 2);
   CHECK(parameter_names(fit_model::bnsl, 2).size() == 9);
   CHECK(predict_band(lf, x).fit.size() == x.size());
+  CHECK(lf.aicc == gaussian_aicc(lf.rss, lf.n, 4));
+  CHECK(parse_robust_loss(to_string(robust_loss::huber)) == robust_loss::huber);
+  CHECK(parse_fit_flag("at_bound:k") == fit_flag::at_bound);
   const std::vector<model_spec> specs = {{fit_model::linear, 1}, {fit_model::logistic, 1}};
   CHECK(compare_models(x, y, specs).size() == 2);
   // analysis
   const segmented_fit seg = fit_segmented(x, y);
   CHECK(seg.breakpoints.size() == 1);
+  CHECK(seg.breakpoints[0].interval.contains(seg.breakpoints[0].estimate));
+  CHECK(seg.aicc == gaussian_aicc(seg.rss, seg.n, seg.parameters));
   CHECK(davies_test(x, y).p_value <= 1.0);
   CHECK(std::isfinite(breakthroughness(x, y)));
   CHECK(std::isfinite(linearity(x, y)));

@@ -2,18 +2,39 @@
 // from a CSV table with the same rules as `emergent fit`, and JSON numbers that are never NaN.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include <emergent/analysis/judgement.hpp>
 #include <emergent/core/error.hpp>
 
 #include "csv_table.hpp"
 
 namespace emergent::cli {
+
+/// The options of the rise rules of `judge_curve` shared by `sharpness` and `mirage` (one place for
+/// their names, defaults and help).
+inline void add_rise_options(CLI::App& cmd, judgement_options& j) {
+  cmd.add_option("--min-rise", j.min_rise, "a curve is flat below this rise, as a share of its range above the floor (default 0.10)");
+  cmd.add_option("--saturated-start", j.saturated_start, "saturated when a curve starts this share of the range above the floor (default 0.5)");
+  cmd.add_option("--window", j.window_decades, "a sharp rise happens within this many decades of x (default 1)");
+  cmd.add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
+  cmd.add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
+  cmd.add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
+}
+
+/// --replicates (at least `min_replicates`) and --seed of a subcommand's bootstrap.
+inline void add_resampling_options(CLI::App& cmd, std::size_t& replicates, std::uint64_t& seed, std::size_t min_replicates) {
+  cmd.add_option("--replicates", replicates, "bootstrap replicates (default 200)")->check(CLI::Range(min_replicates, std::size_t{100000}));
+  cmd.add_option("--seed", seed, "seed of the bootstrap (default 1)");
+}
 
 /// A finite number, or null (JSON has no infinity or NaN).
 inline nlohmann::ordered_json json_number(double v) {

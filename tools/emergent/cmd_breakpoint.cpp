@@ -113,17 +113,17 @@ void analyse(const breakpoint_args& a, emergent::segmented_options options, bool
   } else {
     options.breaks = k;
     const segmented_fit f = fit_segmented(d.x, d.y, options);
-    location_interval profile{};
+    profile_location profile{};
     const bool has_profile = k == 1 && options.shape != segmented_shape::step;
     if (has_profile) profile = breakpoint_profile_interval(d.x, d.y, options);
     for (const auto& b : f.breakpoints) {
       nlohmann::ordered_json o;
       o["estimate"] = cli::json_number(b.estimate);
       o["std_error"] = cli::json_number(b.std_error);
-      o["ci95"] = {cli::json_number(b.ci_low), cli::json_number(b.ci_high)};
+      o["ci95"] = {cli::json_number(b.interval.lower), cli::json_number(b.interval.upper)};
       o["bracket"] = {b.bracket_left, b.bracket_right};
       o["narrower_than_gap"] = b.narrower_than_gap;
-      if (has_profile) o["profile95"] = {cli::json_number(profile.low), cli::json_number(profile.high)};
+      if (has_profile) o["profile95"] = {cli::json_number(profile.interval.lower), cli::json_number(profile.interval.upper)};
       bps.push_back(o);
       if (b.narrower_than_gap) {
         warnings.push_back("the interval of the break at " + cli::short_number(b.estimate) +

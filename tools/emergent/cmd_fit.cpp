@@ -47,17 +47,17 @@ void run_fit(const fit_args& a) {
   if (a.breaks_given && a.model != "bnsl") {
     throw input_error("fit: --breaks: only --model bnsl has breaks (--model " + a.model + " has none)");
   }
-  if (a.loss_scale_given && a.loss == "none") {
+  fit_options options;
+  try {
+    options.loss = parse_robust_loss(a.loss);
+  } catch (const input_error& e) {
+    throw input_error(std::string("fit: --loss: ") + e.what());
+  }
+  if (a.loss_scale_given && options.loss == robust_loss::none) {
     throw input_error("fit: --loss-scale: has no effect without a robust --loss (huber, soft_l1 or cauchy)");
   }
   const fit_model model = parse_fit_model(a.model);
-  fit_options options;
   options.breaks = a.breaks;
-  if (a.loss == "none") options.loss = robust_loss::none;
-  else if (a.loss == "huber") options.loss = robust_loss::huber;
-  else if (a.loss == "soft_l1") options.loss = robust_loss::soft_l1;
-  else if (a.loss == "cauchy") options.loss = robust_loss::cauchy;
-  else throw input_error("fit: --loss: '" + a.loss + "' is not one of huber, soft_l1, cauchy");
   options.loss_scale = a.loss_scale;
 
   const auto table = cli::csv_table::read(a.file);

@@ -81,8 +81,8 @@ void run_mirage(const mirage_args& a) {
                       std::to_string(names.size()) + " models are too few (need at least 3)");
   }
   mirage_options o;
-  o.replicates = a.replicates;
-  o.seed = a.seed;
+  o.resampling.replicates = a.replicates;
+  o.resampling.seed = a.seed;
   o.hard_judgement = a.judge;
   o.soft_judgement = a.judge;
   if (!std::isnan(a.hard_chance)) o.hard_judgement.chance = a.hard_chance;
@@ -137,7 +137,7 @@ void run_mirage(const mirage_args& a) {
       nlohmann::ordered_json k;
       k["explains_curve"] = r.conjunction.explains_curve;
       k["rms_difference"] = cli::json_number(r.conjunction.rms_difference);
-      k["rms_ci"] = {cli::json_number(r.conjunction.rms_low), cli::json_number(r.conjunction.rms_high)};
+      k["rms_ci"] = {cli::json_number(r.conjunction.rms_interval.lower), cli::json_number(r.conjunction.rms_interval.upper)};
       k["fraction_agreeing"] = cli::json_number(r.conjunction.fraction_agreeing);
       std::vector<nlohmann::ordered_json> pred;
       for (const auto& pt : r.conjunction.points) pred.push_back(cli::json_number(pt.predicted));
@@ -184,21 +184,14 @@ const emergent::cli::register_command registration{"mirage", [](CLI::App& app) {
   cmd->add_option("--x", args->x_col, "x column, log10 compute unless --x-log10 (default: x)");
   cmd->add_option("--hard", args->hard_col, "column of the hard metric (e.g. exact match)")->required();
   cmd->add_option("--soft", args->soft_col, "column of the soft metric of the same predictions")->required();
-  cmd->add_option("--replicates", args->replicates, "bootstrap replicates (default 200)")->check(CLI::Range(1, 100000));
-  cmd->add_option("--seed", args->seed, "seed of the bootstrap (default 1)");
+  emergent::cli::add_resampling_options(*cmd, args->replicates, args->seed, 1);
   cmd->add_option("--length", args->length_col, "column of each item's answer length in tokens: checks E[p^L] of the soft curve against the hard one (k-of-k)");
   cmd->add_option("--hard-chance", args->hard_chance, "floor (chance level) of the hard metric (default 0)");
   cmd->add_option("--soft-chance", args->soft_chance, "floor (chance level) of the soft metric (default: its range's low end)");
   cmd->add_option("--max-width-ratio", args->max_width_ratio, "hard is sharper than soft when its 10-90% width is at most this times the soft one (default 0.9)");
   cmd->add_option("--min-models", args->min_models, "fewer models: not resolvable (default 5)");
   cmd->add_option("--min-probability", args->min_probability, "below this bootstrap share a verdict is uncertain (default 0.8)");
-  auto& j = args->judge;
-  cmd->add_option("--min-rise", j.min_rise, "a curve is flat below this rise, as a share of its range above the floor (default 0.10)");
-  cmd->add_option("--saturated-start", j.saturated_start, "saturated when a curve starts this share of the range above the floor (default 0.5)");
-  cmd->add_option("--window", j.window_decades, "a sharp rise happens within this many decades (default 1)");
-  cmd->add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
-  cmd->add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
-  cmd->add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
+  emergent::cli::add_rise_options(*cmd, args->judge);
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file: one row per example")->required();

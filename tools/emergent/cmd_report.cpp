@@ -127,8 +127,8 @@ report_spec parse_spec(const json& j, std::filesystem::path& base) {
     num("min_probability", spec.judge.min_probability);
     num("max_width_ratio", spec.max_width_ratio);
     count("min_models", spec.judge.min_models);
-    count("replicates", spec.judge.replicates);
-    count("seed", spec.judge.seed);
+    count("replicates", spec.judge.resampling.replicates);
+    count("seed", spec.judge.resampling.seed);
   }
   if (!j.contains("tasks") || !j["tasks"].is_array() || j["tasks"].empty()) {
     throw input_error("report: spec: tasks: expected a non-empty array");

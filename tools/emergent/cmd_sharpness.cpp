@@ -40,9 +40,6 @@ void run_sharpness(const sharpness_args& a) {
     throw parse_error(a.file, d.lines.empty() ? 1 : d.lines.back(), d.y_name,
                       std::to_string(d.x.size()) + " data rows are too few (need at least 3)");
   }
-  if (a.lower_col.empty() != a.upper_col.empty()) {
-    throw input_error("sharpness: --lower and --upper must be given together");
-  }
   if (!a.correct_col.empty() && a.n_col.empty()) throw input_error("sharpness: --correct needs --n (items per point)");
   std::vector<double> counts;
   if (!a.n_col.empty()) {
@@ -144,7 +141,7 @@ void run_sharpness(const sharpness_args& a) {
     const bool fitted = m.logistic_status != "not fitted" && m.logistic_status != "failed";
     const auto fitted_number = [&](double v) { return fitted ? cli::json_number(v) : nlohmann::ordered_json(nullptr); };
     out["logistic_k"] = fitted_number(m.logistic_k);
-    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_low), fitted_number(m.logistic_k_high)};
+    out["logistic_k_ci95"] = {fitted_number(m.logistic_k_interval.lower), fitted_number(m.logistic_k_interval.upper)};
     out["logistic_x0"] = fitted_number(m.logistic_x0);
     out["logistic_status"] = m.logistic_status;
     out["logistic_not_identifiable_because"] = identifiability.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(identifiability);
@@ -169,7 +166,7 @@ void run_sharpness(const sharpness_args& a) {
     std::cout << "rise_width_decades: -  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
   } else {
     std::cout << "logistic_k: " << cli::short_number(m.logistic_k) << " per decade  ci95: ["
-              << cli::short_number(m.logistic_k_low) << ", " << cli::short_number(m.logistic_k_high) << "]  status: "
+              << cli::short_number(m.logistic_k_interval.lower) << ", " << cli::short_number(m.logistic_k_interval.upper) << "]  status: "
               << m.logistic_status << (identifiability.empty() ? "" : " (" + identifiability + ")") << '\n';
     std::cout << "rise_width_decades: " << cli::short_number(m.rise_width_decades)
               << "  (observed: " << cli::short_number(m.observed_rise_width_decades) << ")\n";
@@ -194,17 +191,11 @@ const emergent::cli::register_command registration{"sharpness", [](CLI::App& app
   cmd->add_option("--range-min", args->range_min, "low end of the metric's range (default: inferred, 0)");
   cmd->add_option("--range-max", args->range_max, "high end of the metric's range (default: inferred, 1, or 100 when a value exceeds 1)");
   auto& j = args->judge;
-  cmd->add_option("--min-rise", j.min_rise, "flat below this rise, as a share of the range above the floor (default 0.10)");
-  cmd->add_option("--saturated-start", j.saturated_start, "saturated when the curve starts this share of the range above the floor (default 0.5)");
-  cmd->add_option("--window", j.window_decades, "a sharp rise happens within this many decades of x (default 1)");
-  cmd->add_option("--min-share", j.min_share, "... and carries this share of the total rise (default 0.5)");
-  cmd->add_option("--max-rise-before", j.max_rise_before, "... after models holding at most this share of the rise (default 0.2)");
-  cmd->add_option("--z", j.z, "significance of rises and dips in standard errors (default 3)");
+  emergent::cli::add_rise_options(*cmd, j);
   cmd->add_option("--min-dip", j.min_dip, "report decreases of at least this share of the range (default 0.05)");
   cmd->add_option("--min-models", j.min_models, "fewer models: sharp vs smooth not resolvable (default 5)");
   cmd->add_option("--min-probability", j.min_probability, "below this bootstrap share a judgement is uncertain (default 0.8)");
-  cmd->add_option("--replicates", j.replicates, "bootstrap replicates (default 200)")->check(CLI::Range(0, 100000));
-  cmd->add_option("--seed", j.seed, "seed of the bootstrap (default 1)");
+  emergent::cli::add_resampling_options(*cmd, j.resampling.replicates, j.resampling.seed, 0);
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column (when it holds raw compute/parameters)");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
   cmd->add_option("file", args->file, "CSV file with a header row")->required();

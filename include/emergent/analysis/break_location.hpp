@@ -15,13 +15,14 @@
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/analysis/segmented.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
+#include "emergent/core/interval.hpp"
 
 namespace emergent {
 
-/// An interval for a breakpoint location.
-struct location_interval {
-  double low = 0;   ///< lower end
-  double high = 0;  ///< upper end
+/// The profile-likelihood interval of a breakpoint location.
+struct profile_location {
+  confidence_interval interval;  ///< [lower, upper] at the options' level
   /// True when the interval is narrower than the gap between the observed x values that bracket
   /// the estimate: the data cannot place the break more precisely than "between these two models".
   bool narrower_than_gap = false;
@@ -29,38 +30,43 @@ struct location_interval {
   bool truncated = false;
 };
 
+/// A bootstrap interval of a breakpoint location with its replicate estimates.
+struct bootstrap_location {
+  confidence_interval interval;      ///< percentile interval of the replicate estimates
+  bool narrower_than_gap = false;    ///< as profile_location::narrower_than_gap
+  std::vector<double> replicates;    ///< the replicate estimates (failed replicates omitted)
+  std::size_t failed_replicates = 0; ///< replicates whose refit threw
+};
+
 /// Options of the bootstrap interval.
 struct location_bootstrap_options {
-  std::size_t replicates = 200;  ///< bootstrap replicates
-  std::uint64_t seed = 1;        ///< seed of the generator (results do not depend on threads)
+  resampling_options resampling{200};  ///< bootstrap replicates and seed
   double level = 0.95;           ///< interval level
 };
 
 /// Break location with three kinds of interval.
 struct break_location {
   breakpoint_estimate wald;          ///< estimate, R-style standard error, Wald interval and bracket
-  location_interval profile;         ///< profile-likelihood interval
-  location_interval bootstrap;       ///< percentile bootstrap interval
-  std::vector<double> replicates;    ///< bootstrap estimates of the location (failed replicates omitted)
-  std::size_t failed_replicates = 0; ///< replicates whose refit failed
+  profile_location profile;          ///< profile-likelihood interval
+  bootstrap_location bootstrap;      ///< percentile bootstrap interval, replicate estimates, failures
 };
 
 namespace detail {
 
-inline void location_flags(location_interval& iv, const breakpoint_estimate& b) {
-  iv.narrower_than_gap = (iv.high - iv.low) < (b.bracket_right - b.bracket_left);
+inline bool narrower_than_gap(const confidence_interval& iv, const breakpoint_estimate& b) noexcept {
+  return iv.width() < (b.bracket_right - b.bracket_left);
 }
 
 }  // namespace detail
 
 /// Profile-likelihood interval of a single breakpoint: the set of psi with
 /// n log(RSS(psi) / RSS(psi^)) <= chi^2_{1, level} (the likelihood-ratio statistic of the Gaussian
-/// model with sigma profiled out), returned as its hull [low, high] within the admissible range.
+/// model with sigma profiled out), returned as its hull [lower, upper] within the admissible range.
 /// RSS(psi) is evaluated exactly (a linear fit at each psi) on a grid of 64 points per interval
 /// between observed x values, and the edges are refined by bisection.
 /// Throws input_error as `fit_segmented` or when options.breaks != 1 or the shape is a step.
-[[nodiscard]] inline location_interval breakpoint_profile_interval(std::span<const double> x, std::span<const double> y,
-                                                                   const segmented_options& options = {}) {
+[[nodiscard]] inline profile_location breakpoint_profile_interval(std::span<const double> x, std::span<const double> y,
+                                                                  const segmented_options& options = {}) {
   constexpr const char* fn = "breakpoint_profile_interval";
   if (options.breaks != 1 || options.shape == segmented_shape::step) {
     throw input_error(std::string(fn) + ": options: needs one breakpoint of a continuous or plateau model");
@@ -92,9 +98,10 @@ inline void location_flags(location_interval& iv, const breakpoint_estimate& b) 
       last = i;
     }
   }
-  location_interval out;
+  profile_location out;
+  out.interval.level = options.level;
   if (first == grid.size()) {  // numerical corner: only the optimum itself
-    out.low = out.high = f.breakpoints[0].estimate;
+    out.interval.lower = out.interval.upper = f.breakpoints[0].estimate;
   } else {
     const auto refine = [&](double in, double outside) {
       for (int it = 0; it < 50; ++it) {
@@ -105,20 +112,13 @@ inline void location_flags(location_interval& iv, const breakpoint_estimate& b) 
     };
     const double low_t = first == 0 ? grid[0] : refine(std::min(grid[first], psi_hat), grid[first - 1]);
     const double high_t = last + 1 == grid.size() ? grid.back() : refine(std::max(grid[last], psi_hat), grid[last + 1]);
-    out.low = d.center + d.scale * low_t;
-    out.high = d.center + d.scale * high_t;
+    out.interval.lower = d.center + d.scale * low_t;
+    out.interval.upper = d.center + d.scale * high_t;
     out.truncated = first == 0 || last + 1 == grid.size();
   }
-  detail::location_flags(out, f.breakpoints[0]);
+  out.narrower_than_gap = detail::narrower_than_gap(out.interval, f.breakpoints[0]);
   return out;
 }
-
-/// A bootstrap interval of a breakpoint location with its replicate estimates.
-struct bootstrap_location {
-  location_interval interval;        ///< percentile interval of the replicate estimates
-  std::vector<double> replicates;    ///< the replicate estimates (failed replicates omitted)
-  std::size_t failed_replicates = 0; ///< replicates whose refit threw
-};
 
 /// Percentile bootstrap interval of the (first) breakpoint location from a user-supplied resampler:
 /// for replicate r = 0..replicates-1, `resample(r, y_star)` fills y_star (one value per x, in the
@@ -130,12 +130,12 @@ template <class Resample>
                                                           Resample&& resample, const segmented_options& options = {},
                                                           const location_bootstrap_options& boot = {}) {
   constexpr const char* fn = "breakpoint_bootstrap";
-  if (boot.replicates < 2) throw input_error(std::string(fn) + ": replicates: must be at least 2");
+  if (boot.resampling.replicates < 2) throw input_error(std::string(fn) + ": resampling.replicates: must be at least 2");
   if (!(boot.level > 0 && boot.level < 1)) throw input_error(std::string(fn) + ": level: must be in (0, 1)");
   const segmented_fit f = fit_segmented(x, y, options);
   bootstrap_location out;
   std::vector<double> ystar(x.size());
-  for (std::size_t r = 0; r < boot.replicates; ++r) {
+  for (std::size_t r = 0; r < boot.resampling.replicates; ++r) {
     resample(static_cast<std::uint64_t>(r), std::span<double>(ystar));
     try {
       const segmented_fit fr = fit_segmented(x, std::span<const double>(ystar), options);
@@ -148,9 +148,9 @@ template <class Resample>
   std::vector<double> sorted = out.replicates;
   std::sort(sorted.begin(), sorted.end());
   const double a = 0.5 * (1.0 - boot.level);
-  out.interval.low = detail::sorted_quantile(sorted.data(), sorted.size(), a);
-  out.interval.high = detail::sorted_quantile(sorted.data(), sorted.size(), 1.0 - a);
-  detail::location_flags(out.interval, f.breakpoints[0]);
+  out.interval = {detail::sorted_quantile(sorted.data(), sorted.size(), a),
+                  detail::sorted_quantile(sorted.data(), sorted.size(), 1.0 - a), boot.level};
+  out.narrower_than_gap = detail::narrower_than_gap(out.interval, f.breakpoints[0]);
   return out;
 }
 
@@ -171,7 +171,7 @@ template <class Resample>
   return breakpoint_bootstrap_with(
       x, y,
       [&](std::uint64_t r, std::span<double> ystar) {
-        detail::analysis_rng rng(boot.seed, r);
+        detail::analysis_rng rng(boot.resampling.seed, r);
         for (std::size_t i = 0; i < n; ++i) ystar[i] = fitted[i] + resid[rng.below(n)];
       },
       options, boot);
@@ -187,13 +187,10 @@ template <class Resample>
   if (options.breaks == 1 && options.shape != segmented_shape::step) {
     out.profile = breakpoint_profile_interval(x, y, options);
   } else {
-    out.profile = {out.wald.ci_low, out.wald.ci_high, false, false};
-    detail::location_flags(out.profile, out.wald);
+    out.profile.interval = out.wald.interval;
+    out.profile.narrower_than_gap = detail::narrower_than_gap(out.profile.interval, out.wald);
   }
-  bootstrap_location b = breakpoint_bootstrap(x, y, options, boot);
-  out.bootstrap = b.interval;
-  out.replicates = std::move(b.replicates);
-  out.failed_replicates = b.failed_replicates;
+  out.bootstrap = breakpoint_bootstrap(x, y, options, boot);
   return out;
 }
 

@@ -15,14 +15,14 @@
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/analysis/segmented.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/fit/fit_curve.hpp"
 
 namespace emergent {
 
 /// Options of `break_vs_smooth_test`.
 struct break_vs_smooth_options {
-  std::size_t replicates = 200;   ///< parametric bootstrap replicates
-  std::uint64_t seed = 1;         ///< seed of the generator
+  resampling_options resampling{200};  ///< parametric bootstrap replicates and seed
   std::vector<fit_model> smooth = {fit_model::linear, fit_model::power_law, fit_model::logistic};  ///< candidate null models
   segmented_options segmented;    ///< the break model (default: one break, continuous)
 };
@@ -48,7 +48,7 @@ struct break_vs_smooth_result {
                                                                  const break_vs_smooth_options& options = {}) {
   constexpr const char* fn = "break_vs_smooth_test";
   if (options.smooth.empty()) throw input_error(std::string(fn) + ": smooth: no candidate model");
-  if (options.replicates < 1) throw input_error(std::string(fn) + ": replicates: must be at least 1");
+  if (options.resampling.replicates < 1) throw input_error(std::string(fn) + ": resampling.replicates: must be at least 1");
   const segmented_fit alt = fit_segmented(x, y, options.segmented);
   fit_options fo;
   fo.use_weights = false;
@@ -82,8 +82,8 @@ struct break_vs_smooth_result {
   std::vector<double> yhat(n), ystar(n);
   for (std::size_t i = 0; i < n; ++i) yhat[i] = null_fit.predict(x[i]);
   std::size_t exceed = 0;
-  for (std::size_t r = 0; r < options.replicates; ++r) {
-    detail::analysis_rng rng(options.seed, r);
+  for (std::size_t r = 0; r < options.resampling.replicates; ++r) {
+    detail::analysis_rng rng(options.resampling.seed, r);
     for (std::size_t i = 0; i < n; ++i) ystar[i] = yhat[i] + s0 * rng.normal();
     try {
       const fit_result f0 = fit_xy(x, ystar, null_fit.model, fo);

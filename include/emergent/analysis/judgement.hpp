@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/detail/random.hpp"
 
 namespace emergent {
@@ -66,8 +67,7 @@ struct judgement_options {
   double min_dip = 0.05;          ///< a decrease is reported (non-monotone) when at least this share of the range
   std::size_t min_models = 5;     ///< fewer models: sharp vs smooth is not resolvable (flat and saturated still are)
   double min_probability = 0.8;   ///< a judgement holding in fewer bootstrap replicates is reported as uncertain
-  std::size_t replicates = 200;   ///< bootstrap replicates (binomial counts, or normal with the given se)
-  std::uint64_t seed = 1;         ///< seed of the bootstrap
+  resampling_options resampling{200};  ///< bootstrap replicates (binomial counts, or normal with the given se) and seed
   double log_base = 10.0;         ///< x = log_base(quantity); windows are measured in decades
 };
 
@@ -461,8 +461,8 @@ inline curve_judgement_result judge_once(std::span<const double> x, std::span<co
   // parametric bootstrap: binomial counts, or normal with the given standard errors
   std::vector<double> ys(y.size());
   std::size_t same_bracket = 0;
-  for (std::size_t b = 0; b < o.replicates; ++b) {
-    auto rng = detail::xoshiro256ss::stream(o.seed, b);
+  for (std::size_t b = 0; b < o.resampling.replicates; ++b) {
+    auto rng = detail::xoshiro256ss::stream(o.resampling.seed, b);
     for (std::size_t i = 0; i < y.size(); ++i) {
       if (!n.empty()) {
         const auto ni = static_cast<std::uint64_t>(std::llround(n[i]));
@@ -477,14 +477,14 @@ inline curve_judgement_result judge_once(std::span<const double> x, std::span<co
     r.probabilities[static_cast<std::size_t>(rb.judgement)] += 1.0;
     same_bracket += rb.step_from == r.step_from ? 1 : 0;
   }
-  r.replicates = o.replicates;
-  if (o.replicates > 0) {
-    for (double& p : r.probabilities) p /= static_cast<double>(o.replicates);
+  r.replicates = o.resampling.replicates;
+  if (o.resampling.replicates > 0) {
+    for (double& p : r.probabilities) p /= static_cast<double>(o.resampling.replicates);
     r.probability = r.probabilities[static_cast<std::size_t>(r.judgement)];
-    r.bracket_probability = static_cast<double>(same_bracket) / static_cast<double>(o.replicates);
+    r.bracket_probability = static_cast<double>(same_bracket) / static_cast<double>(o.resampling.replicates);
     r.uncertain = r.probability < o.min_probability;
     if (r.uncertain) {
-      r.reasons.push_back("uncertain: only " + detail::judgement_percent(r.probability) + " of " + std::to_string(o.replicates) +
+      r.reasons.push_back("uncertain: only " + detail::judgement_percent(r.probability) + " of " + std::to_string(o.resampling.replicates) +
                           " bootstrap replicates agree (min_probability " + detail::judgement_percent(o.min_probability) + ")");
     }
   }

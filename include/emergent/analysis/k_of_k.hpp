@@ -14,6 +14,8 @@
 
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/stats/hierarchical.hpp"
 
 namespace emergent {
@@ -48,8 +50,7 @@ namespace emergent {
 
 /// Options of `k_of_k_check`.
 struct k_of_k_options {
-  std::size_t replicates = 500;  ///< hierarchical bootstrap replicates
-  std::uint64_t seed = 1;        ///< seed of the resampler
+  resampling_options resampling{500};  ///< hierarchical bootstrap replicates and seed
   double level = 0.95;           ///< level of the intervals
   /// Equivalence margin: a model agrees when its difference interval reaches [-tolerance, tolerance].
   /// Needed because a percentile interval collapses to a point when a model has no exact matches.
@@ -62,10 +63,8 @@ struct k_of_k_point {
   double per_token = 0;        ///< observed mean per-token accuracy (or probability)
   double observed = 0;         ///< observed exact match
   double predicted = 0;        ///< E_L[p^L]
-  double predicted_low = 0;    ///< bootstrap interval of the prediction
-  double predicted_high = 0;   ///< (upper end)
-  double difference_low = 0;   ///< bootstrap interval of observed - predicted (same resampled items)
-  double difference_high = 0;  ///< (upper end)
+  confidence_interval predicted_interval;   ///< bootstrap percentile interval of the prediction
+  confidence_interval difference_interval;  ///< bootstrap interval of observed - predicted (same resampled items)
   bool agrees = false;         ///< the difference interval reaches [-tolerance, tolerance]
 };
 
@@ -73,8 +72,7 @@ struct k_of_k_point {
 struct k_of_k_result {
   std::vector<k_of_k_point> points;  ///< one per model, in input order
   double rms_difference = 0;         ///< sqrt(mean over models of (observed - predicted)^2)
-  double rms_low = 0;                ///< bootstrap interval of the RMS difference
-  double rms_high = 0;               ///< (upper end)
+  confidence_interval rms_interval;  ///< bootstrap percentile interval of the RMS difference
   double fraction_agreeing = 0;      ///< share of models that agree (see k_of_k_point::agrees)
   /// True when every model agrees: within the resampling uncertainty, the conjunction of
   /// independent per-token successes reproduces the observed exact-match curve, jump included.
@@ -96,9 +94,9 @@ struct k_of_k_result {
                       std::to_string(per_token.size()));
   }
   if (!(options.tolerance >= 0)) throw input_error(std::string(fn) + ": tolerance: must be >= 0");
-  if (options.replicates < 2) throw input_error(std::string(fn) + ": replicates: must be at least 2");
+  if (options.resampling.replicates < 2) throw input_error(std::string(fn) + ": resampling.replicates: must be at least 2");
   if (!(options.level > 0 && options.level < 1)) throw input_error(std::string(fn) + ": level: must be in (0, 1)");
-  const paired_hierarchical_resampler res(std::move(per_token), std::move(exact), options.seed);
+  const paired_hierarchical_resampler res(std::move(per_token), std::move(exact), options.resampling.seed);
   const std::size_t m = res.models();
   const std::vector<double>& p = res.observed_means_a();
   const std::vector<double>& e = res.observed_means_b();
@@ -106,7 +104,7 @@ struct k_of_k_result {
   std::vector<std::vector<double>> pred_rep(m), diff_rep(m);
   std::vector<double> rms_rep;
   std::vector<double> a(m), b(m);
-  for (std::size_t r = 0; r < options.replicates; ++r) {
+  for (std::size_t r = 0; r < options.resampling.replicates; ++r) {
     res.resample_means(r, a, b);
     for (double& v : a) v = std::clamp(v, 0.0, 1.0);
     const std::vector<double> pr = k_of_k_predict(a, lengths);
@@ -132,18 +130,15 @@ struct k_of_k_result {
     pt.per_token = p[i];
     pt.observed = e[i];
     pt.predicted = pred[i];
-    pt.predicted_low = quant(pred_rep[i], lo);
-    pt.predicted_high = quant(pred_rep[i], hi);
-    pt.difference_low = quant(diff_rep[i], lo);
-    pt.difference_high = quant(diff_rep[i], hi);
-    pt.agrees = pt.difference_low <= options.tolerance && -options.tolerance <= pt.difference_high;
+    pt.predicted_interval = {quant(pred_rep[i], lo), quant(pred_rep[i], hi), options.level};
+    pt.difference_interval = {quant(diff_rep[i], lo), quant(diff_rep[i], hi), options.level};
+    pt.agrees = pt.difference_interval.lower <= options.tolerance && -options.tolerance <= pt.difference_interval.upper;
     agree += pt.agrees ? 1 : 0;
     ss += (e[i] - pred[i]) * (e[i] - pred[i]);
     out.points.push_back(pt);
   }
   out.rms_difference = std::sqrt(ss / static_cast<double>(m));
-  out.rms_low = quant(rms_rep, lo);
-  out.rms_high = quant(rms_rep, hi);
+  out.rms_interval = {quant(rms_rep, lo), quant(rms_rep, hi), options.level};
   out.fraction_agreeing = static_cast<double>(agree) / static_cast<double>(m);
   out.explains_curve = agree == m;
   return out;

@@ -26,6 +26,7 @@
 #include "emergent/analysis/segmented.hpp"
 #include "emergent/analysis/sharpness.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/interval.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/stats/hierarchical.hpp"
@@ -68,8 +69,7 @@ struct mirage_options {
   std::size_t min_models = 5;      ///< fewer models: not resolvable
   double min_probability = 0.8;    ///< a verdict holding in fewer bootstrap replicates is reported as uncertain
   double level = 0.95;             ///< level of the width-ratio interval
-  std::size_t replicates = 200;    ///< paired hierarchical bootstrap replicates
-  std::uint64_t seed = 1;          ///< seed of the resampler
+  resampling_options resampling{200};  ///< paired hierarchical bootstrap replicates and seed
   // Descriptive shape criteria reported per curve (not used by the verdict since issue 15):
   double alpha = 0.05;             ///< level of Davies' test (criterion A, descriptive)
   double slope_ratio = 3.0;        ///< slope after / before the break (criterion A, descriptive)
@@ -246,7 +246,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
                                          const mirage_options& options = {}) {
   detail::sharpness_check(x, y, "is_sharp_curve");
   judgement_options o = options.hard_judgement;
-  o.replicates = 0;
+  o.resampling.replicates = 0;
   return judge_curve(x, y, {}, {}, o).judgement == curve_judgement::sharp;
 }
 
@@ -274,7 +274,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
                       std::to_string(hard.size()));
   }
   if (x.size() < 3) throw input_error(std::string(fn) + ": x: " + std::to_string(x.size()) + " models are too few (need at least 3)");
-  if (options.replicates < 1) throw input_error(std::string(fn) + ": replicates: must be at least 1");
+  if (options.resampling.replicates < 1) throw input_error(std::string(fn) + ": resampling.replicates: must be at least 1");
   if (!(options.level > 0 && options.level < 1)) throw input_error(std::string(fn) + ": level: must be in (0, 1)");
   std::vector<std::size_t> order(x.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -293,12 +293,12 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
   for (const auto& v : h) out.min_examples = std::min(out.min_examples, v.size());
   const detail::curve_uncertainty uh = detail::uncertainty_of(h), us = detail::uncertainty_of(s);
   std::optional<paired_hierarchical_resampler> res;
-  res.emplace(h, s, options.seed);
+  res.emplace(h, s, options.resampling.seed);
   out.hard.y = res->observed_means_a();
   out.soft.y = res->observed_means_b();
   const std::span<const double> xs(out.x);
   judgement_options oh = options.hard_judgement, os = options.soft_judgement;
-  oh.replicates = os.replicates = 0;
+  oh.resampling.replicates = os.resampling.replicates = 0;
   oh.min_models = os.min_models = std::max<std::size_t>(2, options.min_models);
 
   const auto fill = [&](mirage_curve& c, const judgement_options& jo, const detail::curve_uncertainty& u) {
@@ -333,8 +333,8 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
   if (!options.answer_lengths.empty()) {
     try {
       k_of_k_options ko;
-      ko.replicates = std::max<std::size_t>(2, options.replicates);
-      ko.seed = options.seed;
+      ko.resampling.replicates = std::max<std::size_t>(2, options.resampling.replicates);
+      ko.resampling.seed = options.resampling.seed;
       ko.tolerance = options.k_of_k_tolerance;
       out.conjunction = k_of_k_check(xs, s, h, options.answer_lengths, ko);
       out.conjunction_checked = true;
@@ -354,7 +354,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
 
   std::vector<double> a(out.models), b(out.models), ratios;
   std::vector<std::vector<double>> ra(out.models), rb(out.models);
-  for (std::size_t r = 0; r < options.replicates; ++r) {
+  for (std::size_t r = 0; r < options.resampling.replicates; ++r) {
     res->resample_means(r, a, b);
     // the replicate's per-model uncertainty: the observed one (counts or standard errors)
     mirage_verdict v = mirage_verdict::not_resolvable;
@@ -370,7 +370,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
     if (k_of_k_failed) v = mirage_verdict::not_resolvable;
     out.probability[static_cast<std::size_t>(v)] += 1.0;
   }
-  for (double& p : out.probability) p /= static_cast<double>(options.replicates);
+  for (double& p : out.probability) p /= static_cast<double>(options.resampling.replicates);
   out.width_ratio_interval.level = options.level;
   if (ratios.size() >= 2) {
     std::sort(ratios.begin(), ratios.end());
@@ -394,7 +394,7 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
     char buf[240];
     std::snprintf(buf, sizeof buf, "k-of-k: E[p^L] of the soft curve %s the hard curve (RMS difference %.3g [%.3g, %.3g], %.0f%% of models agree)%s",
                   out.conjunction.explains_curve ? "predicts" : "does not predict", out.conjunction.rms_difference,
-                  out.conjunction.rms_low, out.conjunction.rms_high, 100 * out.conjunction.fraction_agreeing,
+                  out.conjunction.rms_interval.lower, out.conjunction.rms_interval.upper, 100 * out.conjunction.fraction_agreeing,
                   out.sharper_than_predicted ? "; the hard curve is sharper than predicted: the jump is not made by the metric" : "");
     out.reasons.emplace_back(buf);
   } else if (k_of_k_failed) {

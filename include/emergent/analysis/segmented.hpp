@@ -16,6 +16,8 @@
 
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/information_criteria.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/core/scaling_curve.hpp"
 
 namespace emergent {
@@ -45,8 +47,9 @@ struct segmented_options {
 struct breakpoint_estimate {
   double estimate = 0;     ///< location psi on the x axis
   double std_error = 0;    ///< Wald standard error (as `segmented`; step model: gap / sqrt(12))
-  double ci_low = 0;       ///< lower end of the Wald interval psi -/+ t_{df, (1+level)/2} * std_error
-  double ci_high = 0;      ///< upper end of the interval
+  /// Wald interval psi -/+ t_{df, (1+level)/2} * std_error at options.level (step model: the gap
+  /// between the bracketing observed x values).
+  confidence_interval interval;
   double bracket_left = 0;   ///< largest observed x <= psi
   double bracket_right = 0;  ///< smallest observed x > psi
   /// True when the interval is narrower than the gap between the bracketing observed x values:
@@ -83,16 +86,6 @@ struct segmented_fit {
     return f;
   }
 };
-
-/// AICc of a Gaussian least-squares model with `k` mean parameters (sigma is counted as one more):
-/// n log(rss/n) + 2(k+1) + 2(k+1)(k+2)/(n-k-2) (Hurvich & Tsai 1989). Infinite when n <= k + 2.
-[[nodiscard]] inline double gaussian_aicc(double rss, std::size_t n, std::size_t k) {
-  const double nn = static_cast<double>(n);
-  const double kk = static_cast<double>(k + 1);
-  if (nn - kk - 1.0 <= 0.0) return std::numeric_limits<double>::infinity();
-  const double r = std::max(rss, 1e-300 * std::max(1.0, nn));
-  return nn * std::log(r / nn) + 2.0 * kk + 2.0 * kk * (kk + 1.0) / (nn - kk - 1.0);
-}
 
 namespace detail {
 
@@ -434,7 +427,7 @@ void seg_tuples(std::size_t k, std::size_t first, std::size_t last, std::size_t 
     const std::size_t left = right > 0 ? right - 1 : 0;
     b.bracket_left = to_x(d.u[left]);
     b.bracket_right = to_x(d.u[std::min(right, m - 1)]);
-    b.narrower_than_gap = (b.ci_high - b.ci_low) < (b.bracket_right - b.bracket_left);
+    b.narrower_than_gap = b.interval.width() < (b.bracket_right - b.bracket_left);
   };
 
   if (options.shape == segmented_shape::step) {
@@ -459,8 +452,7 @@ void seg_tuples(std::size_t k, std::size_t first, std::size_t last, std::size_t 
     const double lo = to_x(d.u[best_g]), hi = to_x(d.u[best_g + 1]);
     b.estimate = 0.5 * (lo + hi);
     b.std_error = (hi - lo) / std::sqrt(12.0);
-    b.ci_low = lo;
-    b.ci_high = hi;
+    b.interval = {lo, hi, options.level};
     b.bracket_left = lo;
     b.bracket_right = hi;
     b.narrower_than_gap = false;
@@ -562,8 +554,7 @@ void seg_tuples(std::size_t k, std::size_t first, std::size_t last, std::size_t 
       est.estimate = to_x(psi[b]);
       const double v = ok_f ? inv[(p0 + k + b) * detail::lsq_max + (p0 + k + b)] : std::numeric_limits<double>::infinity();
       est.std_error = std::sqrt(sigma2 * v) * xs;
-      est.ci_low = est.estimate - tq * est.std_error;
-      est.ci_high = est.estimate + tq * est.std_error;
+      est.interval = {est.estimate - tq * est.std_error, est.estimate + tq * est.std_error, options.level};
       bracket(est, psi[b]);
       out.breakpoints.push_back(est);
     }

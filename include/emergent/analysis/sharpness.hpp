@@ -18,6 +18,7 @@
 #include "emergent/analysis/breakthroughness.hpp"
 #include "emergent/analysis/detail/small_lsq.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/interval.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
 
@@ -34,8 +35,7 @@ struct sharpness {
   double breakthroughness = 0;   ///< see `emergent::breakthroughness`
   double linearity = 0;          ///< see `emergent::linearity`
   double logistic_k = 0;         ///< slope k of lo + (hi - lo)/(1 + exp(-k (x - x0))), per decade of the quantity
-  double logistic_k_low = 0;     ///< Wald interval of k (Student t, fit layer)
-  double logistic_k_high = 0;    ///< (upper end)
+  confidence_interval logistic_k_interval;  ///< Wald interval of k at options.level (Student t, fit layer)
   double logistic_x0 = 0;        ///< midpoint x0 of the logistic (x units)
   std::string logistic_status;   ///< fit status of the logistic ("converged", "hit_bound", ...; "not fitted")
   double rise_width_decades = 0; ///< 10-90% rise width of the logistic, 2 ln 9 / |k| decades
@@ -125,8 +125,7 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
     if (f.status != fit_status::failed) {
       s.logistic_k = f.param("k") / per_unit;
       const auto ci = f.wald_interval("k", options.level);
-      s.logistic_k_low = ci.lower / per_unit;
-      s.logistic_k_high = ci.upper / per_unit;
+      s.logistic_k_interval = {ci.lower / per_unit, ci.upper / per_unit, ci.level};
       s.logistic_x0 = f.param("x0");
       s.rise_width_decades = s.logistic_k != 0 ? 2.0 * std::log(9.0) / std::abs(s.logistic_k)
                                                : std::numeric_limits<double>::infinity();
@@ -146,21 +145,20 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
   return measure_sharpness(c.x, c.y, se, c.log_base, options);
 }
 
-/// A bootstrap interval of one sharpness measure.
-struct measure_interval {
-  double estimate = 0;  ///< the measure on the data
-  double low = 0;       ///< percentile interval, lower end
-  double high = 0;      ///< upper end
+/// One sharpness measure with its percentile bootstrap interval.
+struct interval_estimate {
+  double estimate = 0;           ///< the measure on the data
+  confidence_interval interval;  ///< percentile interval of the replicates at options.level
 };
 
 /// Sharpness with bootstrap intervals.
 struct sharpness_intervals {
   sharpness point;                          ///< the measures on the data (jump_z from the replicates' standard errors)
-  measure_interval breakthroughness;        ///< B with its interval
-  measure_interval linearity;               ///< L with its interval
-  measure_interval logistic_k;              ///< k with its bootstrap interval (replicates whose logistic fit failed left out)
-  measure_interval rise_width_decades;      ///< logistic 10-90% width with its interval
-  measure_interval steepest_slope_per_decade;  ///< steepest slope with its interval
+  interval_estimate breakthroughness;        ///< B with its interval
+  interval_estimate linearity;               ///< L with its interval
+  interval_estimate logistic_k;              ///< k with its bootstrap interval (replicates whose logistic fit failed left out)
+  interval_estimate rise_width_decades;      ///< logistic 10-90% width with its interval
+  interval_estimate steepest_slope_per_decade;  ///< steepest slope with its interval
   std::size_t replicates = 0;               ///< replicates used
 };
 
@@ -205,15 +203,16 @@ template <class Resample>
   out.point = measure_sharpness(x, y, se, log_base, options);
   out.replicates = replicates;
   const double a = 0.5 * (1.0 - options.level);
-  const auto fill = [&](measure_interval& mi, double estimate, std::vector<double>& v) {
+  const auto fill = [&](interval_estimate& mi, double estimate, std::vector<double>& v) {
     mi.estimate = estimate;
+    mi.interval.level = options.level;
     if (v.empty()) {
-      mi.low = mi.high = estimate;
+      mi.interval.lower = mi.interval.upper = estimate;
       return;
     }
     std::sort(v.begin(), v.end());
-    mi.low = detail::sorted_quantile(v.data(), v.size(), a);
-    mi.high = detail::sorted_quantile(v.data(), v.size(), 1.0 - a);
+    mi.interval.lower = detail::sorted_quantile(v.data(), v.size(), a);
+    mi.interval.upper = detail::sorted_quantile(v.data(), v.size(), 1.0 - a);
   };
   fill(out.breakthroughness, out.point.breakthroughness, b);
   fill(out.linearity, out.point.linearity, l);

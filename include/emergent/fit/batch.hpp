@@ -47,7 +47,7 @@ void parallel_for_each_index(std::size_t count, unsigned threads, Task&& task) {
 }
 
 /// Bootstraps every curve (`bootstrap_fit` on its x, y and weights) on `threads` threads; curve i uses
-/// the seed replicate_seed(options.seed, i), so results do not depend on the thread count.
+/// the seed replicate_seed(bo.resampling.seed, i), so results do not depend on the thread count.
 [[nodiscard]] inline std::vector<fit_bootstrap_result> bootstrap_batch(std::span<const scaling_curve> curves, fit_model model,
                                                                    const fit_options& options = {},
                                                                    const fit_bootstrap_options& bo = {}, unsigned threads = 0) {
@@ -56,7 +56,7 @@ void parallel_for_each_index(std::size_t count, unsigned threads, Task&& task) {
     curves[i].validate();
     const std::vector<double> w = options.use_weights ? curve_weights(curves[i]) : std::vector<double>{};
     fit_bootstrap_options b = bo;
-    b.seed = replicate_seed(bo.seed, i);
+    b.resampling.seed = replicate_seed(bo.resampling.seed, i);
     out[i] = bootstrap_fit(curves[i].x, curves[i].y, model, options, b, w);
   });
   return out;

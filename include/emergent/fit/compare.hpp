@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/detail/random.hpp"
 #include "emergent/fit/fit_curve.hpp"
 #include "emergent/fit/fit_result.hpp"
@@ -76,9 +77,9 @@ struct lrt_result {
 /// under both models (McLachlan 1987). The bootstrap avoids the χ² approximation, which fails when the
 /// null sits on the boundary or nuisance parameters vanish under it (a logistic's x0 when k → 0).
 [[nodiscard]] inline lrt_result bootstrap_lrt(std::span<const double> x, std::span<const double> y, model_spec null_model,
-                                              model_spec alt_model, std::size_t replicates = 200, std::uint64_t seed = 1,
+                                              model_spec alt_model, const resampling_options& resampling = {},
                                               const fit_options& options = {}, std::span<const double> weights = {}) {
-  if (replicates < 1) throw input_error("bootstrap_lrt: replicates: must be at least 1");
+  if (resampling.replicates < 1) throw input_error("bootstrap_lrt: resampling.replicates: must be at least 1");
   const int p0 = parameter_count(null_model.model, null_model.breaks);
   const int p1 = parameter_count(alt_model.model, alt_model.breaks);
   if (p1 <= p0) {
@@ -100,8 +101,8 @@ struct lrt_result {
   const double s0 = std::sqrt(out.null_fit.rss / static_cast<double>(std::max<long>(1, out.null_fit.dof())));
   std::vector<double> ys(x.size());
   std::size_t exceed = 0;
-  for (std::size_t b = 0; b < replicates; ++b) {
-    auto gen = detail::xoshiro256ss::stream(seed, b);
+  for (std::size_t b = 0; b < resampling.replicates; ++b) {
+    auto gen = detail::xoshiro256ss::stream(resampling.seed, b);
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double sd = weights.empty() || !options.use_weights ? s0 : s0 / std::sqrt(weights[i]);
       ys[i] = out.null_fit.predict(x[i]) + sd * detail::standard_normal(gen);

@@ -105,15 +105,15 @@ template <int N, class Residuals>
   bool bound = false;
   for (int j = 0; j < N; ++j) {
     if ((std::isfinite(lower(j)) && lm.params(j) <= lower(j)) || (std::isfinite(upper(j)) && lm.params(j) >= upper(j))) {
-      out.flags.push_back("at_bound:p" + std::to_string(j));
+      out.flags.push_back(flag_string(fit_flag::at_bound, "p" + std::to_string(j)));
       bound = true;
     }
   }
   const bool unidentified = out.condition > 1e10;
-  if (unidentified) out.flags.emplace_back("not_identifiable");
+  if (unidentified) out.flags.push_back(flag_string(fit_flag::not_identifiable));
   const bool few = static_cast<long>(n) < N + 2;
-  if (few) out.flags.emplace_back("too_few_points");
-  if (lm.reason == lm_stop::max_iterations) out.flags.emplace_back("max_iterations");
+  if (few) out.flags.push_back(flag_string(fit_flag::too_few_points));
+  if (lm.reason == lm_stop::max_iterations) out.flags.push_back(flag_string(fit_flag::max_iterations));
   if (lm.reason == lm_stop::failed || !std::isfinite(out.rss)) out.status = fit_status::failed;
   else if (few) out.status = fit_status::too_few_points;
   else if (unidentified) out.status = fit_status::not_identifiable;

@@ -32,6 +32,7 @@
 
 #include "emergent/core/detail/small_dense.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/information_criteria.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_options.hpp"
 #include "emergent/fit/fit_result.hpp"
@@ -186,16 +187,6 @@ void fit_bounds(const fit_data& d, int breaks, int N, Eigen::VectorXd& lower, Ei
   }
 }
 
-/// AICc = n·ln(RSS/n) + 2k + 2k(k + 1)/(n − k − 1) with k = p + 1 (the noise variance counts as a
-/// parameter; Hurvich & Tsai 1989). +infinity when n ≤ k + 1; −infinity for an exact fit (RSS = 0).
-/// A fit whose AICc is not finite is flagged `aicc_not_finite` and never reported converged.
-inline double fit_aicc(double rss, std::size_t n, int p) noexcept {
-  const double nn = static_cast<double>(n), k = p + 1.0;
-  if (!(nn - k - 1 > 0)) return std::numeric_limits<double>::infinity();
-  const double ll = rss > 0 ? nn * std::log(rss / nn) : -std::numeric_limits<double>::infinity();
-  return ll + 2 * k + 2 * k * (k + 1) / (nn - k - 1);
-}
-
 /// Fills covariance, standard errors, information criteria, flags and status of a finished fit.
 template <class M>
 void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, const lm_outcome& lm, const Eigen::VectorXd& lower,
@@ -228,7 +219,7 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, co
   }
   // An exact fit (RSS at rounding level relative to Σwy²) has no likelihood-based criterion.
   const bool exact = !(res.rss > 1e-26 * d.sum_wyy);
-  res.aicc = fit_aicc(exact ? 0.0 : res.rss, n, N);
+  res.aicc = gaussian_aicc(exact ? 0.0 : res.rss, n, static_cast<std::size_t>(N));
   const double nn = static_cast<double>(n);
   res.bic = !exact ? nn * std::log(res.rss / nn) + (N + 1.0) * std::log(nn) : -inf;
 
@@ -239,7 +230,7 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, co
     const double width = (std::isfinite(upper(j)) && std::isfinite(lower(j))) ? upper(j) - lower(j) : 1.0;
     const double tol = 1e-6 * width;
     if ((std::isfinite(lower(j)) && p(j) <= lower(j) + tol) || (std::isfinite(upper(j)) && p(j) >= upper(j) - tol)) {
-      flags.push_back("at_bound:" + res.param_names[static_cast<std::size_t>(j)]);
+      flags.push_back(flag_string(fit_flag::at_bound, res.param_names[static_cast<std::size_t>(j)]));
       bound = true;
     }
   }
@@ -252,14 +243,14 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, co
     se(j) = res.std_errors(j);
   }
   M::check(d, fit_limits{o.location_se_limit, o.amplitude_se_limit}, res.breaks, ps, se, flags, check);
-  if (check.unidentified || check.outside) flags.emplace_back("not_identifiable");
+  if (check.unidentified || check.outside) flags.push_back(flag_string(fit_flag::not_identifiable));
   const bool few = static_cast<long>(n) < N + 2;
-  if (few) flags.emplace_back("too_few_points");
+  if (few) flags.push_back(flag_string(fit_flag::too_few_points));
   const bool maxit = lm.reason == lm_stop::max_iterations;
-  if (maxit) flags.emplace_back("max_iterations");
+  if (maxit) flags.push_back(flag_string(fit_flag::max_iterations));
   if (lm.reason == lm_stop::failed || !p.allFinite() || !std::isfinite(res.rss)) {
     res.status = fit_status::failed;
-    flags.emplace_back("failed");
+    flags.push_back(flag_string(fit_flag::failed));
   } else if (few) {
     res.status = fit_status::too_few_points;
   } else if (check.unidentified || check.outside) {
@@ -273,7 +264,7 @@ void fit_finish(fit_result& res, const fit_data& d, const Eigen::VectorXd& p, co
   }
   if (res.status == fit_status::converged && !std::isfinite(res.aicc)) {
     // An exact fit (RSS = 0) or too few points for AICc: the fit is not judged converged.
-    flags.emplace_back("aicc_not_finite");
+    flags.push_back(flag_string(fit_flag::aicc_not_finite));
     res.status = fit_status::not_identifiable;
   }
 }

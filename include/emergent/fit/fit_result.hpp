@@ -78,9 +78,9 @@ struct [[nodiscard]] fit_result {
   std::size_t n = 0;                      ///< number of points fitted
   int iterations = 0;                     ///< Levenberg–Marquardt iterations in the final polish
   double condition = 0;                   ///< condition number of the column-scaled JᵀJ
-  std::vector<std::string> flags;         ///< "at_bound:NAME", "not_identifiable", "too_few_points",
-                                          ///< "midpoint_outside_data", "plateaus_outside_data",
-                                          ///< "break_outside_data:dI", "max_iterations", "failed"
+  std::vector<std::string> flags;         ///< printed `fit_flag`s: "at_bound:NAME", "not_identifiable",
+                                          ///< "too_few_points", "midpoint_outside_data", "plateaus_outside_data",
+                                          ///< "break_outside_data:dI", "max_iterations", "aicc_not_finite", "failed"
 
   /// The model's value at x with the fitted parameters.
   [[nodiscard]] double predict(double x) const {
@@ -113,9 +113,15 @@ struct [[nodiscard]] fit_result {
     return std_errors(static_cast<Eigen::Index>(index_of(name)));
   }
 
-  /// True when `flag` is among the flags.
+  /// True when `flag` is among the flags, as printed ("not_identifiable", "at_bound:k").
   [[nodiscard]] bool has_flag(std::string_view flag) const {
     return std::find(flags.begin(), flags.end(), flag) != flags.end();
+  }
+
+  /// True when a flag of kind `flag` was raised, whatever its subject (`fit_flag::at_bound` matches
+  /// "at_bound:k").
+  [[nodiscard]] bool has_flag(fit_flag flag) const {
+    return std::any_of(flags.begin(), flags.end(), [flag](const std::string& f) { return parse_fit_flag(f) == flag; });
   }
 
   /// Residual degrees of freedom n − p.

@@ -22,6 +22,7 @@
 #include "emergent/core/detail/quantile.hpp"
 #include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/core/interval.hpp"
 #include "emergent/core/scaling_curve.hpp"
 #include "emergent/fit/fit_curve.hpp"
@@ -194,8 +195,7 @@ enum class fit_bootstrap_kind {
 
 /// Settings of the bootstrap.
 struct fit_bootstrap_options {
-  std::size_t replicates = 1000;             ///< number of bootstrap replicates
-  std::uint64_t seed = 1;                    ///< base seed; replicate b uses replicate_seed(seed, b)
+  resampling_options resampling{1000};       ///< replicates and seed (replicate b draws from stream (seed, b))
   double level = 0.95;                       ///< level of the percentile intervals
   fit_bootstrap_kind kind = fit_bootstrap_kind::residual;  ///< how replicates are drawn (ignored by bootstrap_curves)
 };
@@ -236,7 +236,7 @@ inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::Vect
 }
 
 inline void fit_check_bootstrap_options(const fit_bootstrap_options& bo, const char* fn) {
-  if (bo.replicates < 2) throw input_error(std::string(fn) + ": options.replicates: must be at least 2");
+  if (bo.resampling.replicates < 2) throw input_error(std::string(fn) + ": options.resampling.replicates: must be at least 2");
   if (!(bo.level > 0 && bo.level < 1)) throw input_error(std::string(fn) + ": options.level: must be in (0, 1)");
 }
 
@@ -265,8 +265,8 @@ inline void fit_check_bootstrap_options(const fit_bootstrap_options& bo, const c
   out.param_names = base.param_names;
   std::vector<Eigen::VectorXd> rows;
   std::vector<double> xs(n), ys(n), ws;
-  for (std::size_t b = 0; b < bo.replicates; ++b) {
-    auto gen = detail::xoshiro256ss::stream(bo.seed, b);
+  for (std::size_t b = 0; b < bo.resampling.replicates; ++b) {
+    auto gen = detail::xoshiro256ss::stream(bo.resampling.seed, b);
     const auto pick = [&] { return static_cast<std::size_t>(detail::bounded64(gen, n)); };
     xs.assign(x.begin(), x.end());
     ws.assign(weights.begin(), weights.end());
@@ -309,7 +309,7 @@ template <class Resample>
   fit_bootstrap_result out;
   out.param_names = parameter_names(model, options.breaks);
   std::vector<Eigen::VectorXd> rows;
-  for (std::size_t b = 0; b < bo.replicates; ++b) {
+  for (std::size_t b = 0; b < bo.resampling.replicates; ++b) {
     using R = std::invoke_result_t<Resample&, std::uint64_t>;
     scaling_curve c;
     if constexpr (std::is_convertible_v<R, scaling_curve>) {

@@ -23,6 +23,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
 
 #include <Eigen/Core>
 
@@ -42,6 +43,27 @@ enum class robust_loss {
   /// ρ(z) = ln(1 + z) (Cauchy / Lorentzian): strongly down-weights outliers.
   cauchy,
 };
+
+/// The name of a loss as given on the command line and in Python: "none", "huber", "soft_l1" or
+/// "cauchy" (SciPy's `least_squares(loss=...)` names, "linear" there being "none" here).
+[[nodiscard]] constexpr std::string_view to_string(robust_loss loss) noexcept {
+  switch (loss) {
+    case robust_loss::none: return "none";
+    case robust_loss::huber: return "huber";
+    case robust_loss::soft_l1: return "soft_l1";
+    case robust_loss::cauchy: return "cauchy";
+  }
+  return "unknown";
+}
+
+/// Parses a loss name as printed by `to_string(robust_loss)`; throws `input_error` naming the value
+/// and listing the valid names on anything else.
+[[nodiscard]] inline robust_loss parse_robust_loss(std::string_view name) {
+  for (const robust_loss l : {robust_loss::none, robust_loss::huber, robust_loss::soft_l1, robust_loss::cauchy}) {
+    if (name == to_string(l)) return l;
+  }
+  throw input_error("parse_robust_loss: name: '" + std::string(name) + "' is not one of none, huber, soft_l1, cauchy");
+}
 
 /// Why a Levenberg–Marquardt run stopped.
 enum class lm_stop {

@@ -35,6 +35,7 @@
 
 #include "emergent/core/detail/small_dense.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/fit/fit_flag.hpp"
 
 namespace emergent {
 
@@ -273,14 +274,14 @@ struct logistic {
       c.unidentified = true;
     }
     if (p(3) < d.x_min || p(3) > d.x_max) {
-      flags.emplace_back("midpoint_outside_data");
+      flags.push_back(flag_string(fit_flag::midpoint_outside_data));
       c.outside = true;
     }
     // Neither plateau approached within the data: lo and hi are extrapolations, and a line or a
     // parabola describes the points as well (the logistic covers less than its middle 80%).
     const double s_lo = detail::fit_sigmoid(p(2) * (d.x_min - p(3))), s_hi = detail::fit_sigmoid(p(2) * (d.x_max - p(3)));
     if (s_lo > 0.1 && s_hi < 0.9) {
-      flags.emplace_back("plateaus_outside_data");
+      flags.push_back(flag_string(fit_flag::plateaus_outside_data));
       c.outside = true;
     }
   }
@@ -440,7 +441,7 @@ struct bnsl {
     for (int i = 0; i < breaks; ++i) {
       const double b = p(4 + 3 * i);
       if (b < d.x_min || b > d.x_max) {
-        flags.push_back("break_outside_data:d" + std::to_string(i + 1));
+        flags.push_back(flag_string(fit_flag::break_outside_data, "d" + std::to_string(i + 1)));
         c.outside = true;
       }
     }

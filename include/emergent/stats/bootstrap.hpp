@@ -27,6 +27,7 @@
 #include "emergent/core/detail/quantile.hpp"
 #include "emergent/core/detail/random.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/core/resampling.hpp"
 #include "emergent/stats/intervals.hpp"
 
 namespace emergent {
@@ -45,10 +46,9 @@ enum class bootstrap_method {
 
 /// Settings shared by the bootstrap functions.
 struct bootstrap_options {
-  std::size_t resamples = 2000;  ///< number of bootstrap replicates B (>= 1; >= 100 for BCa)
+  /// Replicates B (>= 1; >= 100 for BCa), seed and threads (the result does not depend on threads).
+  resampling_options resampling{2000};
   double level = 0.95;           ///< confidence level in (0, 1)
-  std::uint64_t seed = 0;        ///< seed: the same seed gives the same replicates and interval
-  unsigned threads = 1;          ///< threads drawing replicates; 0 = std::thread::hardware_concurrency()
 };
 
 /// A bootstrap estimate: the statistic on the original sample, the interval, and the replicates.
@@ -64,10 +64,10 @@ namespace detail {
 
 inline void check_options(const bootstrap_options& options, bootstrap_method method, const char* function) {
   check_level(options.level, function);
-  if (options.resamples == 0) throw input_error(std::string(function) + ": resamples: B = 0");
-  if (method == bootstrap_method::bca && options.resamples < 100) {
-    throw input_error(std::string(function) + ": resamples: BCa needs B >= 100, got " +
-                      std::to_string(options.resamples));
+  if (options.resampling.replicates == 0) throw input_error(std::string(function) + ": resampling.replicates: B = 0");
+  if (method == bootstrap_method::bca && options.resampling.replicates < 100) {
+    throw input_error(std::string(function) + ": resampling.replicates: BCa needs B >= 100, got " +
+                      std::to_string(options.resampling.replicates));
   }
 }
 
@@ -188,12 +188,12 @@ template <sample_statistic Statistic>
   if (method == bootstrap_method::bca && n < 2) throw input_error("bootstrap: scores: BCa needs n >= 2, got 1");
   bootstrap_result result;
   result.estimate = static_cast<double>(statistic(scores));
-  result.replicates.assign(options.resamples, 0.0);
-  detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+  result.replicates.assign(options.resampling.replicates, 0.0);
+  detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
     Statistic local = statistic;
     std::vector<double> buffer(n);
     for (std::size_t b = begin; b < end; ++b) {
-      auto rng = detail::xoshiro256ss::stream(options.seed, b);
+      auto rng = detail::xoshiro256ss::stream(options.resampling.seed, b);
       double* out = buffer.data();
       detail::for_each_bounded_index(rng, n, n, [&](std::size_t i) noexcept { *out++ = scores[i]; });
       result.replicates[b] = static_cast<double>(local(std::span<const double>(buffer)));
@@ -202,7 +202,7 @@ template <sample_statistic Statistic>
   double acceleration = 0.0;
   if (method == bootstrap_method::bca) {
     std::vector<double> jack(n);
-    detail::parallel_blocks(n, options.threads, [&](std::size_t begin, std::size_t end) {
+    detail::parallel_blocks(n, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
       Statistic local = statistic;
       // buffer holds the scores without scores[i]; moving from i to i + 1 is one assignment
       std::vector<double> buffer;
@@ -238,10 +238,10 @@ template <sample_statistic Statistic>
   for (double s : scores) total += s;
   bootstrap_result result;
   result.estimate = total / nd;
-  result.replicates.assign(options.resamples, 0.0);
-  detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+  result.replicates.assign(options.resampling.replicates, 0.0);
+  detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t b = begin; b < end; ++b) {
-      auto rng = detail::xoshiro256ss::stream(options.seed, b);
+      auto rng = detail::xoshiro256ss::stream(options.resampling.seed, b);
       double sum = 0.0;
       detail::for_each_bounded_index(rng, n, n, [&](std::size_t i) noexcept { sum += scores[i]; });
       result.replicates[b] = sum / nd;
@@ -288,21 +288,21 @@ template <sample_statistic Statistic>
   }
   bootstrap_result result;
   result.estimate = total / nd;
-  result.replicates.assign(options.resamples, 0.0);
+  result.replicates.assign(options.resampling.replicates, 0.0);
   if (k == 2) {  // binary-like: one binomial per replicate, sampler set up once
     const detail::binomial_sampler draw(n, probabilities[0]);
-    detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+    detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
       for (std::size_t b = begin; b < end; ++b) {
-        auto rng = detail::xoshiro256ss::stream(options.seed, b);
+        auto rng = detail::xoshiro256ss::stream(options.resampling.seed, b);
         const auto c0 = static_cast<double>(draw(rng));
         result.replicates[b] = (c0 * values[0] + (nd - c0) * values[1]) / nd;
       }
     });
   } else {
-    detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+    detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
       std::vector<std::uint64_t> drawn(k);
       for (std::size_t b = begin; b < end; ++b) {
-        auto rng = detail::xoshiro256ss::stream(options.seed, b);
+        auto rng = detail::xoshiro256ss::stream(options.resampling.seed, b);
         detail::multinomial(rng, n, probabilities, drawn);
         double s = 0.0;
         for (std::size_t j = 0; j < k; ++j) s += static_cast<double>(drawn[j]) * values[j];
@@ -382,13 +382,13 @@ template <paired_statistic Statistic>
   if (method == bootstrap_method::bca && n < 2) throw input_error("bootstrap_paired: a: BCa needs n >= 2, got 1");
   bootstrap_result result;
   result.estimate = static_cast<double>(statistic(a, b));
-  result.replicates.assign(options.resamples, 0.0);
-  detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+  result.replicates.assign(options.resampling.replicates, 0.0);
+  detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
     Statistic local = statistic;
     std::vector<double> buf_a(n);
     std::vector<double> buf_b(n);
     for (std::size_t r = begin; r < end; ++r) {
-      auto rng = detail::xoshiro256ss::stream(options.seed, r);
+      auto rng = detail::xoshiro256ss::stream(options.resampling.seed, r);
       std::size_t pos = 0;
       detail::for_each_bounded_index(rng, n, n, [&](std::size_t i) noexcept {
         buf_a[pos] = a[i];
@@ -401,7 +401,7 @@ template <paired_statistic Statistic>
   double acceleration = 0.0;
   if (method == bootstrap_method::bca) {
     std::vector<double> jack(n);
-    detail::parallel_blocks(n, options.threads, [&](std::size_t begin, std::size_t end) {
+    detail::parallel_blocks(n, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
       Statistic local = statistic;
       std::vector<double> buf_a;
       std::vector<double> buf_b;
@@ -452,10 +452,10 @@ template <paired_statistic Statistic>
   }
   bootstrap_result result;
   result.estimate = total / nd;
-  result.replicates.assign(options.resamples, 0.0);
-  detail::parallel_blocks(options.resamples, options.threads, [&](std::size_t begin, std::size_t end) {
+  result.replicates.assign(options.resampling.replicates, 0.0);
+  detail::parallel_blocks(options.resampling.replicates, options.resampling.threads, [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
-      auto rng = detail::xoshiro256ss::stream(options.seed, r);
+      auto rng = detail::xoshiro256ss::stream(options.resampling.seed, r);
       double sum = 0.0;
       detail::for_each_bounded_index(rng, n, n, [&](std::size_t i) noexcept { sum += d[i]; });
       result.replicates[r] = sum / nd;

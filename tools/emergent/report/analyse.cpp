@@ -140,8 +140,8 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       const segmented_fit f = fit_segmented(std::span<const double>(x), std::span<const double>(y));
       const auto& b = f.breakpoints.front();
       a.breakpoint = b.estimate;
-      a.breakpoint_lower = b.ci_low;
-      a.breakpoint_upper = b.ci_high;
+      a.breakpoint_lower = b.interval.lower;
+      a.breakpoint_upper = b.interval.upper;
       a.breakpoint_bracket = std::pair{b.bracket_left, b.bracket_right};
       a.breakpoint_narrower_than_gap = b.narrower_than_gap;
       a.segmented_fit = segmented_curve(f, x.front(), x.back());
@@ -192,7 +192,7 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
     try {
       if (!strictly_increasing(sc->x)) throw input_error("two models of this series share an x value");
       judgement_options so = sc->options, ho = hc.options;
-      so.replicates = ho.replicates = 0;
+      so.resampling.replicates = ho.resampling.replicates = 0;
       const curve_judgement_result sj = judge_curve(sc->x, sc->y, sc->n, sc->se, so);
       mirage_options mo;
       mo.max_width_ratio = spec.max_width_ratio;
@@ -205,8 +205,8 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       const bool hard_noise = !hc.n.empty() || !hc.se.empty(), soft_noise = !sc->se.empty() || !sc->n.empty();
       if (hard_noise || soft_noise) {
         std::vector<double> yh(hc.y.size()), ys(sc->y.size());
-        for (std::size_t b = 0; b < spec.judge.replicates; ++b) {
-          auto rng = emergent::detail::xoshiro256ss::stream(spec.judge.seed + 7, b);
+        for (std::size_t b = 0; b < spec.judge.resampling.replicates; ++b) {
+          auto rng = emergent::detail::xoshiro256ss::stream(spec.judge.resampling.seed + 7, b);
           const auto draw = [&](const judged_curve& c, std::vector<double>& out) {
             for (std::size_t i = 0; i < c.y.size(); ++i) {
               if (!c.n.empty()) {
