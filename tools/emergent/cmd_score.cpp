@@ -339,9 +339,13 @@ void run(const options_t& o) {
 void setup(CLI::App& app) {
   auto o = std::make_shared<options_t>();
   auto* cmd = app.add_subcommand("score", "Re-score evaluation dumps: per-example scores or per-model aggregates");
-  cmd->add_option("--format", o->format, "lm-eval, lm-eval-v03, helm, inspect, csv or jsonl")
-      ->check(CLI::IsMember({"lm-eval", "lm-eval-v03", "helm", "inspect", "csv", "jsonl"}))
-      ->capture_default_str();
+  std::vector<std::string> formats;  // every format of io/dispatch.hpp
+  std::string format_list;
+  for (const io::input_format f : io::input_formats) {
+    formats.emplace_back(io::to_string(f));
+    format_list += (format_list.empty() ? "" : ", ") + formats.back();
+  }
+  cmd->add_option("--format", o->format, format_list)->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--metrics", o->metrics,
                   "comma-separated: exact_match, exact_match_stripped, edit_distance, brier, mc_grade (acc), "
                   "acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto picks from the first record")

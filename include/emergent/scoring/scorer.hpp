@@ -360,13 +360,14 @@ class scorer {
         if (shared++ == 0) {
           const std::string& a = sources_[it->second];
           const std::size_t b = source_map[src];
-          example = "'" + a + "' and '" + (b < sources_.size() ? sources_[b] : other.sources_[src]) + "'";
+          const std::string& c = b < sources_.size() ? sources_[b] : other.sources_[src];
+          example = a == c ? "from '" + a + "' in both" : "in '" + a + "' and '" + c + "'";
         }
       }
     }
     if (shared > 0) {
       throw input_error(std::to_string(shared) + " document" + (shared == 1 ? " is" : "s are") +
-                        " counted in both scorers (same model, task, filter and document id; first in " + example +
+                        " counted in both scorers (same model, task, filter and document id; the first " + example +
                         "): each shard must score different documents");
     }
     if (other.options_.keep_values) {
