@@ -12,3 +12,4 @@
 #include "emergent/io/lm_eval_results.hpp"
 #include "emergent/io/table.hpp"
 #include "emergent/io/compute.hpp"
+#include "emergent/io/logprob_audit.hpp"
