@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,14 +20,18 @@
 
 #include <emergent/core/error.hpp>
 #include <emergent/io.hpp>
+#include <emergent/io/framework_defaults.hpp>
+#include <emergent/io/logprob_audit.hpp>
 #include <emergent/metrics/brier.hpp>
 #include <emergent/metrics/conjunction.hpp>
 #include <emergent/metrics/cross_entropy.hpp>
 #include <emergent/metrics/edit_distance.hpp>
 #include <emergent/metrics/exact_match.hpp>
+#include <emergent/metrics/generation_scoring.hpp>
 #include <emergent/metrics/multiple_choice.hpp>
 #include <emergent/stats/accumulators.hpp>
 #include <emergent/stats/intervals.hpp>
+#include <emergent/stats/range_intervals.hpp>
 
 #include "command.hpp"
 #include "output_file.hpp"
@@ -39,6 +44,8 @@ enum class metric_kind {
   exact_match,
   exact_match_stripped,
   edit_distance,
+  edit_similarity,
+  token_accuracy,
   brier,
   mc_grade,
   acc_norm,
@@ -61,6 +68,8 @@ metric_def parse_metric(const std::string& name) {
       {"exact_match", {metric_kind::exact_match, true}},
       {"exact_match_stripped", {metric_kind::exact_match_stripped, true}},
       {"edit_distance", {metric_kind::edit_distance, false}},
+      {"edit_similarity", {metric_kind::edit_similarity, false}},
+      {"token_accuracy", {metric_kind::token_accuracy, false}},
       {"brier", {metric_kind::brier, false}},
       {"mc_grade", {metric_kind::mc_grade, true}},
       {"acc", {metric_kind::mc_grade, true}},
@@ -89,32 +98,78 @@ std::size_t gold_of(const io::record& r, const std::string& metric) {
   return r.gold;
 }
 
+/// Whether a metric is computed from the generated text (by the one generation_scorer).
+bool is_text_metric(metric_kind k) {
+  return k == metric_kind::exact_match || k == metric_kind::edit_distance || k == metric_kind::edit_similarity ||
+         k == metric_kind::token_accuracy;
+}
+
+/// The values a metric can take, for intervals that stay inside them (stats/range_intervals.hpp).
+value_range range_of(metric_kind k) {
+  const double inf = std::numeric_limits<double>::infinity();
+  switch (k) {
+    case metric_kind::edit_distance:
+    case metric_kind::log_loss:
+    case metric_kind::token_nll: return {0.0, inf};
+    case metric_kind::edit_similarity:
+    case metric_kind::token_accuracy:
+    case metric_kind::kofk: return {0.0, 1.0};
+    case metric_kind::brier: return {0.0, 2.0};
+    case metric_kind::log_likelihood: return {-inf, 0.0};
+    default: return {};
+  }
+}
+
+/// Whether a metric reads token log-probabilities (t) or option log-likelihoods (o).
+bool needs_token_logprobs(metric_kind k) {
+  return k == metric_kind::kofk || k == metric_kind::token_nll || k == metric_kind::log_likelihood;
+}
+bool needs_option_logliks(metric_kind k) {
+  return k == metric_kind::brier || k == metric_kind::log_loss || k == metric_kind::mc_grade ||
+         k == metric_kind::acc_norm || k == metric_kind::log_likelihood;
+}
+
+/// The text scores of one record, computed once for all text metrics (nullopt: no generated text).
+struct text_scores {
+  const generation_scorer* scorer = nullptr;
+  const generation_scorer* stripped = nullptr;  // exact_match_stripped: the same with white space stripped
+  bool done = false;
+  std::optional<generation_score> value;
+  void reset() { done = false; }
+  const std::optional<generation_score>& of(const io::record& r) {
+    if (!done) {
+      done = true;
+      value.reset();
+      if (r.has_prediction) {
+        if (r.references.empty()) bad(r, "references", "no reference to compare the prediction with");
+        value = (*scorer)(r.prediction, r.references);
+      }
+    }
+    return value;
+  }
+};
+
 /// One metric on one record; nullopt when the metric does not apply to this kind of record
 /// (a generation metric on a log-likelihood request and the reverse): an empty cell, not an error.
 std::optional<double> score_one(const metric_def& m, const io::record& r, std::vector<double>& scratch,
-                              std::vector<double>& lengths) {
+                              std::vector<double>& lengths, text_scores& text) {
   try {
     switch (m.kind) {
       case metric_kind::exact_match:
+      case metric_kind::edit_distance:
+      case metric_kind::edit_similarity:
+      case metric_kind::token_accuracy: {
+        const auto& g = text.of(r);
+        if (!g) return std::nullopt;
+        if (m.kind == metric_kind::exact_match) return g->exact ? 1.0 : 0.0;
+        if (m.kind == metric_kind::edit_distance) return static_cast<double>(g->edit_distance);
+        if (m.kind == metric_kind::edit_similarity) return g->edit_similarity;
+        return g->token_accuracy;
+      }
       case metric_kind::exact_match_stripped: {
         if (!r.has_prediction) return std::nullopt;
         if (r.references.empty()) bad(r, m.name, "no reference to compare the prediction with");
-        const bool strip = m.kind == metric_kind::exact_match_stripped;
-        for (const auto& ref : r.references) {
-          const bool match = strip ? exact_match(r.prediction, ref, [](std::string_view x) { return text::strip(x); })
-                                   : exact_match(r.prediction, ref);
-          if (match) return 1.0;
-        }
-        return 0.0;
-      }
-      case metric_kind::edit_distance: {
-        if (!r.has_prediction) return std::nullopt;
-        if (r.references.empty()) bad(r, m.name, "no reference to compare the prediction with");
-        std::size_t best = static_cast<std::size_t>(-1);
-        for (const auto& ref : r.references) {
-          best = std::min(best, levenshtein_distance(std::string_view(r.prediction), std::string_view(ref)));
-        }
-        return static_cast<double>(best);
+        return (*text.stripped)(r.prediction, r.references).exact ? 1.0 : 0.0;
       }
       case metric_kind::brier: {
         if (r.options.empty()) return std::nullopt;
@@ -131,8 +186,13 @@ std::optional<double> score_one(const metric_def& m, const io::record& r, std::v
       case metric_kind::mc_grade:
       case metric_kind::acc_norm: {
         if (r.options.empty()) {
-          if (r.chosen == io::no_option || m.kind == metric_kind::acc_norm) return std::nullopt;
-          return r.chosen == gold_of(r, m.name) ? 1.0 : 0.0;  // the tool recorded the choice (HELM, Inspect)
+          if (m.kind == metric_kind::acc_norm) return std::nullopt;
+          // The tool recorded the choice (HELM, Inspect). A model that wrote no valid letter chose
+          // nothing: wrong, as the framework scores it, not left out.
+          if (r.chosen == io::no_option && (r.gold == io::no_option || (!r.has_prediction && r.answer.empty()))) {
+            return std::nullopt;
+          }
+          return r.chosen == gold_of(r, m.name) ? 1.0 : 0.0;
         }
         const std::size_t gold = gold_of(r, m.name);
         scratch.clear();
@@ -260,7 +320,9 @@ const char* not_applicable_reason(metric_kind k) {
   switch (k) {
     case metric_kind::exact_match:
     case metric_kind::exact_match_stripped:
-    case metric_kind::edit_distance: return "no generated text (log-likelihood requests)";
+    case metric_kind::edit_distance:
+    case metric_kind::edit_similarity:
+    case metric_kind::token_accuracy: return "no generated text (log-likelihood requests)";
     case metric_kind::brier:
     case metric_kind::log_loss:
     case metric_kind::acc_norm: return "no answer options (generations)";
@@ -299,6 +361,10 @@ struct options_t {
   double level = 0.95;
   bool level_given = false;
   std::size_t max_tokens = 100000;
+  std::string extract = "none";
+  std::string normalize;  // empty: the format's own (io::default_normalisation)
+  std::string tokenize = "chars";
+  bool force_logprobs = false;
 };
 
 /// The file a HELM run folder stands for.
@@ -421,6 +487,30 @@ void run(const options_t& o) {
   std::vector<std::size_t> scored(0), not_applicable(0);
   std::size_t file_index = 0;
   std::vector<double> scratch, lengths;
+  // Generations: one extracted, normalised, tokenised answer per record for every text metric.
+  auto parse_setting = [](const char* option, auto&& parse, const std::string& spec) {
+    try {
+      return parse(spec);
+    } catch (const input_error& e) {
+      throw input_error(std::string("score: ") + option + ": " + e.what());
+    }
+  };
+  const std::string normalise_name = o.normalize.empty() ? io::default_normalisation(o.format) : o.normalize;
+  const generation_scorer text_scorer{
+      parse_setting("--extract", [](const std::string& x) { return answer_extractor::parse(x); }, o.extract),
+      parse_setting("--normalize", [](const std::string& x) { return parse_text_normaliser(x); }, normalise_name),
+      parse_setting("--tokenize", [](const std::string& x) { return text_tokeniser::parse(x); }, o.tokenize)};
+  const generation_scorer stripped_scorer{text_scorer.extract, normalise::trim(), text_scorer.tokenise};
+  text_scores text;
+  text.scorer = &text_scorer;
+  text.stripped = &stripped_scorer;
+  std::size_t generations = 0, extraction_failed = 0;
+  std::vector<std::string> first_failed;
+  std::map<std::pair<std::string, std::string>, io::logprob_audit> audits;
+  // Agreement with the score the framework stored under the same meaning (lm-eval exact_match, acc, acc_norm).
+  std::vector<std::string> stored_twin;
+  std::vector<std::size_t> twin_compared, twin_differ;
+  std::vector<std::string> twin_first_difference;
   std::vector<mean_accumulator> staged;
   std::vector<std::optional<double>> values;
   std::string line;
@@ -480,18 +570,35 @@ void run(const options_t& o) {
                           ":" + std::to_string(r.line) + ": it would be counted twice (give each file once)");
       }
     }
-    if (auto_metrics) {  // from the first record: generations or option log-likelihoods
-      if (!r.options.empty()) {
-        for (const char* n : {"mc_grade", "brier", "log_loss"}) metrics.push_back(parse_metric(n));
-      } else {
-        for (const char* n : {"exact_match", "edit_distance"}) metrics.push_back(parse_metric(n));
+    if (auto_metrics) {  // from the first record: what the framework itself reports for such records
+      const io::framework_defaults d = io::default_scoring(o.format, r);
+      std::string names;
+      for (const auto& n : d.metrics) {
+        metrics.push_back(parse_metric(n));
+        names += (names.empty() ? "" : ",") + n;
       }
+      std::cerr << "emergent score: --metrics auto: " << names << " (" << d.reason << "); exact match normalisation "
+                << normalise_name << (o.normalize.empty() ? " (the format's own)" : "") << ", answer extraction "
+                << o.extract << "\n";
       auto_metrics = false;
     }
+    if (stored_twin.empty()) {
+      for (const auto& m : metrics) {
+        std::string twin;
+        if (m.kind == metric_kind::exact_match) twin = "exact_match";
+        if (m.kind == metric_kind::mc_grade) twin = o.format == "inspect" ? "choice" : "acc";
+        if (m.kind == metric_kind::acc_norm) twin = "acc_norm";
+        stored_twin.push_back(twin);
+      }
+      twin_compared.assign(metrics.size(), 0);
+      twin_differ.assign(metrics.size(), 0);
+      twin_first_difference.resize(metrics.size());
+    }
     write_header();
+    text.reset();
     values.resize(metrics.size());
     for (std::size_t i = 0; i < metrics.size(); ++i) {
-      if (metrics[i].kind == metric_kind::edit_distance && r.has_prediction) {
+      if (is_text_metric(metrics[i].kind) && metrics[i].kind != metric_kind::exact_match && r.has_prediction) {
         std::size_t longest = r.prediction.size();
         for (const auto& ref : r.references) longest = std::max(longest, ref.size());
         if (longest > o.max_tokens) {
@@ -501,10 +608,30 @@ void run(const options_t& o) {
                                       "--max-tokens to score it)");
         }
       }
-      values[i] = score_one(metrics[i], r, scratch, lengths);
+      values[i] = score_one(metrics[i], r, scratch, lengths, text);
       if (values[i] && !std::isfinite(*values[i])) {
         bad(r, metrics[i].name, "the score is " + short_number(*values[i]) +
                                     " (an option or token with log-likelihood -inf?): not a finite number");
+      }
+    }
+    audits[mt].add(r);
+    if (text.done && text.value) {
+      ++generations;
+      if (!text.value->extracted) {
+        ++extraction_failed;
+        if (first_failed.size() < 5) first_failed.push_back(r.source + ":" + std::to_string(r.line));
+      }
+    }
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (stored_twin[i].empty() || !values[i]) continue;
+      if (const auto v = r.stored_value(stored_twin[i])) {
+        ++twin_compared[i];
+        if (*v != *values[i]) {
+          if (twin_differ[i]++ == 0) {
+            twin_first_difference[i] = r.source + ":" + std::to_string(r.line) + " (" + short_number(*values[i]) +
+                                       " against " + short_number(*v) + ")";
+          }
+        }
       }
     }
     if (per_model) {
@@ -624,6 +751,35 @@ void run(const options_t& o) {
     }
   }
 
+  // Log-probabilities: placeholders (all exactly 0, as HELM stores for local models) or missing, per
+  // (model, task). Metrics that read them are refused unless --force-logprobs; otherwise a note.
+  std::vector<std::string> logprob_warnings;
+  for (const auto& [key, a] : audits) {
+    const std::string who = "model '" + key.first + "', task '" + key.second + "'";
+    std::string uses_tokens, uses_options;
+    for (const auto& m : metrics) {
+      if (needs_token_logprobs(m.kind) && a.token_placeholders()) uses_tokens += (uses_tokens.empty() ? "" : ", ") + m.name;
+      if (needs_option_logliks(m.kind) && a.option_placeholders()) uses_options += (uses_options.empty() ? "" : ", ") + m.name;
+    }
+    for (const auto& [uses, what] : {std::pair{uses_tokens, a.describe_tokens()}, std::pair{uses_options, a.describe_options()}}) {
+      if (uses.empty()) continue;
+      if (!o.force_logprobs) {
+        throw input_error("score: " + who + ": " + uses + " read log-probabilities, but " + what +
+                          ": refused (--force-logprobs scores them anyway)");
+      }
+      logprob_warnings.push_back("warning: " + who + ": " + uses + " scored from log-probabilities that are placeholders (" +
+                                 what + "), as --force-logprobs asks");
+    }
+    if (uses_tokens.empty() && a.token_placeholders()) {
+      logprob_warnings.push_back("note: " + who + ": " + a.describe_tokens() +
+                                 "; metrics that read them (kofk, token_nll, log_likelihood) would be refused");
+    }
+    if (uses_options.empty() && a.option_placeholders()) {
+      logprob_warnings.push_back("note: " + who + ": " + a.describe_options() +
+                                 "; metrics that read them (mc_grade, brier, log_loss, ...) would be refused");
+    }
+  }
+
   bool any_derived = false;
   if (per_model) {
     if (json_out) {
@@ -654,11 +810,12 @@ void run(const options_t& o) {
         } else {
           value = g.mean[i].mean();
           if (n >= 2) {
-            const auto ci = t_interval(g.mean[i], o.level);
-            lower = ci.lower;
-            upper = ci.upper;
+            // inside the metric's range: log-t for one bound, logit-t for two (docs/statistics.md)
+            const auto ci = mean_interval_in_range(g.mean[i], range_of(metrics[i].kind), o.level);
+            lower = ci.interval.lower;
+            upper = ci.interval.upper;
             se = g.mean[i].standard_error();
-            interval = "t";
+            interval = interval_method_name(ci.method);
           }
         }
         for (const auto& v : {std::optional<double>(value), lower, upper, se}) {
@@ -699,7 +856,8 @@ void run(const options_t& o) {
       out << (i ? ", " : "") << json_string(metrics[i].name) << ": {\"scored\": " << scored[i]
           << ", \"not_applicable\": " << not_applicable[i] << "}";
     }
-    out << "}, \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
+    out << "}, \"generations\": " << generations << ", \"extraction_failed\": " << extraction_failed
+        << ", \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
   }
   if (file_out) {
     file_out->commit();
@@ -725,6 +883,29 @@ void run(const options_t& o) {
     }
   }
   for (const auto& e : total.first_errors) std::cerr << "  skipped: " << e << '\n';
+  if (o.extract != "none" && generations > 0) {
+    std::cerr << "emergent score: answer extraction " << o.extract << " found no answer in " << extraction_failed << " of "
+              << generations << " generations";
+    if (extraction_failed > 0) {
+      std::cerr << " (scored as wrong: exact match 0, edit similarity 0, token accuracy 0, distance to the empty answer; first at";
+      for (const auto& f : first_failed) std::cerr << ' ' << f;
+      std::cerr << ')';
+    }
+    std::cerr << '\n';
+  }
+  for (std::size_t i = 0; i < twin_compared.size(); ++i) {
+    if (twin_compared[i] == 0) continue;
+    if (twin_differ[i] == 0) {
+      std::cerr << "emergent score: " << metrics[i].name << " equals the stored " << stored_twin[i] << " on all "
+                << twin_compared[i] << " records that have one\n";
+    } else {
+      std::cerr << "emergent score: warning: " << metrics[i].name << " differs from the stored " << stored_twin[i]
+                << " on " << twin_differ[i] << " of " << twin_compared[i] << " records, first at "
+                << twin_first_difference[i]
+                << " (the task may extract or normalise answers: see --extract and --normalize)\n";
+    }
+  }
+  for (const auto& w : logprob_warnings) std::cerr << "emergent score: " << w << '\n';
   if (total.skipped > total.first_errors.size()) {
     std::cerr << "  ... and " << total.skipped - total.first_errors.size() << " more\n";
   }
@@ -738,8 +919,9 @@ void setup(CLI::App& app) {
       ->check(CLI::IsMember({"lm-eval", "lm-eval-v03", "helm", "inspect", "csv", "jsonl"}))
       ->capture_default_str();
   cmd->add_option("--metrics", o->metrics,
-                  "comma-separated: exact_match, exact_match_stripped, edit_distance, brier, mc_grade (acc), "
-                  "acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto picks from the first record")
+                  "comma-separated: exact_match, exact_match_stripped, edit_distance, edit_similarity, token_accuracy, "
+                  "brier, mc_grade (acc), acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto "
+                  "picks what the format's framework reports (said on standard error)")
       ->capture_default_str();
   cmd->add_option("--compute", o->compute, "compute table (CSV: model, params, tokens, flops)");
   cmd->add_flag("--per-example", o->per_example, "one row per example");
@@ -756,6 +938,21 @@ void setup(CLI::App& app) {
                   "edit_distance: longest prediction or reference, in characters; a longer one is a bad record "
                   "(the cost grows with the product of the lengths)")
       ->capture_default_str();
+  cmd->add_option("--extract", o->extract,
+                  "generations: take the answer from the text before scoring: none, boxed (last \\boxed{...}), gsm8k "
+                  "('#### N'), last-number, first-line, regex:PATTERN (first match, first capture group); an answer "
+                  "that cannot be extracted is counted, reported and scored as wrong")
+      ->capture_default_str();
+  cmd->add_option("--normalize", o->normalize,
+                  "generations: normalisation of answer and references: none, strip, lm-eval, lm-eval-gsm8k, squad, "
+                  "numeric (default: the format's own: strip for helm and inspect, none otherwise)");
+  cmd->add_option("--tokenize", o->tokenize,
+                  "generations: tokens of edit_distance, edit_similarity, token_accuracy: chars, codepoints, words, "
+                  "digits, numbers, regex:PATTERN (each match a token)")
+      ->capture_default_str();
+  cmd->add_flag("--force-logprobs", o->force_logprobs,
+                "score log-probability metrics even when every log-probability of a (model, task) is exactly 0 "
+                "(placeholders); without it they are refused");
   cmd->add_option("files", o->files, "input files (helm: a run folder or its scenario_state.json)")->required();
   cmd->callback([o, level]() {
     o->level_given = level->count() > 0;
