@@ -126,21 +126,21 @@ TEST_CASE("answer extraction: boxed with nested braces, gsm8k, regex, none") {
 }
 
 TEST_CASE("answer extraction, normalisers, tokenisers: errors name what is wrong") {
-  CHECK_THROWS_WITH_AS(answer_extractor::parse("boxd"),
+  CHECK_THROWS_WITH_AS((void)answer_extractor::parse("boxd"),
                        "answer extractor 'boxd' is unknown (known: none, boxed, gsm8k, last-number, first-line, regex:PATTERN)",
                        input_error);
-  CHECK_THROWS_AS(answer_extractor::parse("regex:"), input_error);
-  CHECK_THROWS_AS(answer_extractor::parse("regex:(unclosed"), input_error);
-  CHECK_THROWS_AS(answer_extractor(answer_extractor::kind_t::regex), input_error);
-  CHECK_THROWS_WITH_AS(emergent::parse_text_normaliser("lower"),
+  CHECK_THROWS_AS((void)answer_extractor::parse("regex:"), input_error);
+  CHECK_THROWS_AS((void)answer_extractor::parse("regex:(unclosed"), input_error);
+  CHECK_THROWS_AS((void)answer_extractor(answer_extractor::kind_t::regex), input_error);
+  CHECK_THROWS_WITH_AS((void)emergent::parse_text_normaliser("lower"),
                        "normalisation 'lower' is unknown (known: none, strip, lm-eval, lm-eval-gsm8k, squad, numeric)",
                        input_error);
-  CHECK_THROWS_WITH_AS(text_tokeniser::parse("subwords"),
+  CHECK_THROWS_WITH_AS((void)text_tokeniser::parse("subwords"),
                        "tokenisation 'subwords' is unknown (known: chars, codepoints, words, digits, numbers, regex:PATTERN)",
                        input_error);
-  CHECK_THROWS_AS(text_tokeniser::parse("regex:[a-"), input_error);
-  CHECK_THROWS_AS(text_tokeniser(text_tokeniser::kind_t::regex), input_error);
-  CHECK_THROWS_AS(text_tokeniser::parse("codepoints")("ab\xe2\x82"), input_error);  // truncated UTF-8
+  CHECK_THROWS_AS((void)text_tokeniser::parse("regex:[a-"), input_error);
+  CHECK_THROWS_AS((void)text_tokeniser(text_tokeniser::kind_t::regex), input_error);
+  CHECK_THROWS_AS((void)text_tokeniser::parse("codepoints")("ab\xe2\x82"), input_error);  // truncated UTF-8
   const emergent::generation_scorer s;
   CHECK_THROWS_AS((void)s("x", std::vector<std::string>{}), input_error);
 }

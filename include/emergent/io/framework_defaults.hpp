@@ -10,7 +10,7 @@
 /// | lm-eval 0.4 samples, v0.3, csv, jsonl | generations | exact_match, edit_distance | none | `exact_match` (`exact_match_hf_evaluate`, no options) |
 /// | HELM | joint multiple choice (chosen letter) | mc_grade | strip | `exact_match` of the letter: strip(prediction) == correct letter |
 /// | HELM | generations | exact_match, edit_distance | strip | `exact_match`: strip(prediction) == strip(reference) |
-/// | Inspect | any | stored:<first scorer> (+ mc_grade with choices) | strip | the scorer's stored value (`choice`, `match`, ...) |
+/// | Inspect | any | stored:NAME of the first scorer (+ mc_grade with choices) | strip | the scorer's stored value (`choice`, `match`, ...) |
 #pragma once
 
 #include <string>
