@@ -25,6 +25,12 @@ emergent::io::record first_of(Reader reader, const std::string& path) {
 }
 
 using v = std::vector<std::string>;
+
+// read_lm_eval_samples_file has overloads: name the one taken.
+const auto lm_eval_reader = [](const std::string& path, const emergent::io::read_options& options,
+                               const emergent::io::record_sink& sink) {
+  return emergent::io::read_lm_eval_samples_file(path, options, sink);
+};
 }  // namespace
 
 TEST_CASE("default_scoring: HELM") {
@@ -53,12 +59,12 @@ TEST_CASE("default_scoring: Inspect") {
 }
 
 TEST_CASE("default_scoring: lm-eval and the generic formats") {
-  const auto math = first_of(&emergent::io::read_lm_eval_samples_file,
+  const auto math = first_of(lm_eval_reader,
                              dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl");
   auto d = emergent::io::default_scoring("lm-eval", math);
   CHECK(d.metrics == v{"exact_match", "edit_distance"});
   CHECK(d.normalise == "none");
-  const auto mc = first_of(&emergent::io::read_lm_eval_samples_file,
+  const auto mc = first_of(lm_eval_reader,
                            dir + "lm_eval/samples_constructed_mc_2026-01-01T00-00-00.000000.jsonl");
   d = emergent::io::default_scoring("lm-eval", mc);
   CHECK(d.metrics == v{"mc_grade", "brier", "log_loss"});
