@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,62 @@
 #include "emergent/metrics/exact_match.hpp"
 
 namespace emergent {
+namespace detail {
+
+/// Compiles a user pattern (ECMAScript) with Python's leading inline flags understood: `(?s)` lets
+/// '.' match newlines (rewritten as [\s\S] outside brackets), `(?i)` ignores case. A template on
+/// the regex type so that only translation units that compile a pattern instantiate `<regex>`.
+template <class Regex>
+std::shared_ptr<const Regex> compile_user_regex(std::string_view pattern, const char* who) {
+  std::string p(pattern);
+  bool dot_all = false;
+  auto flags = Regex::ECMAScript;
+  while (p.size() >= 4 && p[0] == '(' && p[1] == '?' && p[3] == ')' && (p[2] == 's' || p[2] == 'i')) {
+    if (p[2] == 's') dot_all = true;
+    if (p[2] == 'i') flags |= Regex::icase;
+    p.erase(0, 4);
+  }
+  if (dot_all) {
+    std::string q;
+    bool in_class = false;
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      const char c = p[k];
+      if (c == '\\' && k + 1 < p.size()) {
+        q += c;
+        q += p[++k];
+        continue;
+      }
+      if (c == '[') in_class = true;
+      if (c == ']') in_class = false;
+      if (c == '.' && !in_class) {
+        q += "[\\s\\S]";
+      } else {
+        q += c;
+      }
+    }
+    p = std::move(q);
+  }
+  try {
+    return std::make_shared<const Regex>(p, flags);
+  } catch (const std::runtime_error& e) {  // std::regex_error derives from it
+    throw input_error(std::string(who) + ": pattern: '" + std::string(pattern) +
+                      "' is not a valid regular expression (" + e.what() + ")");
+  }
+}
+
+/// The first match of the compiled pattern (a `const Regex*` behind `pattern`) in `text`: its first
+/// capture group when the pattern has one, else the whole match; nullopt when there is none.
+template <class Regex>
+std::optional<std::string> first_capture(const void* pattern, std::string_view text) {
+  const Regex& re = *static_cast<const Regex*>(pattern);
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_search(text.begin(), text.end(), m, re)) return std::nullopt;
+  const std::size_t group = re.mark_count() > 0 ? 1 : 0;
+  if (!m[group].matched) return std::nullopt;
+  return m[group].str();
+}
+
+}  // namespace detail
 
 /// The answer in the last `\boxed{...}` (or `\fbox{...}`) of `text`, braces balanced, without the
 /// command and its outer braces: "so \\boxed{\\frac{1}{2}}." gives "\\frac{1}{2}". As in
@@ -125,7 +182,8 @@ namespace emergent {
 
 /// How an answer is taken from a generated text: one of the extractors above, a regular
 /// expression, or the whole text (`none`). Build one with the static factories or `parse`; calling
-/// it is thread-safe and copies share the compiled regular expression.
+/// it is thread-safe and copies share the compiled regular expression, which is held type-erased so
+/// that `<regex>` is instantiated only where a pattern is compiled (`from_regex`, `parse`).
 class answer_extractor {
  public:
   /// The extraction rule.
@@ -150,23 +208,26 @@ class answer_extractor {
   /// bytes; Python's leading `(?s)` and `(?i)` flags are understood): its first capture group when the
   /// pattern has one, else the whole match, as lm-evaluation-harness's `regex` filter with
   /// `group_select: 0`. Throws `input_error` when the pattern does not compile.
+  template <class Regex = std::regex>
   [[nodiscard]] static answer_extractor from_regex(std::string_view pattern) {
     answer_extractor e;
     e.kind_ = kind_t::regex;
-    e.pattern_ = detail::compile_ignore_regex(pattern);
+    e.pattern_ = detail::compile_user_regex<Regex>(pattern, "answer_extractor");
+    e.search_ = &detail::first_capture<Regex>;
     e.text_ = std::string(pattern);
     return e;
   }
 
   /// Parses `none`, `boxed`, `gsm8k`, `last-number`, `first-line` or `regex:PATTERN`; throws
   /// `input_error` naming the known extractors otherwise.
+  template <class Regex = std::regex>
   [[nodiscard]] static answer_extractor parse(std::string_view spec) {
     if (spec == "none") return answer_extractor();
     if (spec == "boxed") return answer_extractor(kind_t::boxed);
     if (spec == "gsm8k") return answer_extractor(kind_t::gsm8k);
     if (spec == "last-number") return answer_extractor(kind_t::last_number);
     if (spec == "first-line") return answer_extractor(kind_t::first_line);
-    if (spec.substr(0, 6) == "regex:" && spec.size() > 6) return from_regex(spec.substr(6));
+    if (spec.substr(0, 6) == "regex:" && spec.size() > 6) return from_regex<Regex>(spec.substr(6));
     throw input_error("answer extractor '" + std::string(spec) +
                       "' is unknown (known: none, boxed, gsm8k, last-number, first-line, regex:PATTERN)");
   }
@@ -180,13 +241,7 @@ class answer_extractor {
       case kind_t::gsm8k: v = extract_gsm8k(text); break;
       case kind_t::last_number: v = extract_last_number(text); break;
       case kind_t::first_line: v = extract_first_line(text); break;
-      case kind_t::regex: {
-        std::match_results<std::string_view::const_iterator> m;
-        if (!std::regex_search(text.begin(), text.end(), m, *pattern_)) return std::nullopt;
-        const std::size_t group = pattern_->mark_count() > 0 ? 1 : 0;
-        if (!m[group].matched) return std::nullopt;
-        return m[group].str();
-      }
+      case kind_t::regex: return search_(pattern_.get(), text);
     }
     if (!v) return std::nullopt;
     return std::string(*v);
@@ -210,7 +265,8 @@ class answer_extractor {
 
  private:
   kind_t kind_ = kind_t::none;
-  std::shared_ptr<const std::regex> pattern_;
+  std::shared_ptr<const void> pattern_;
+  std::optional<std::string> (*search_)(const void*, std::string_view) = nullptr;
   std::string text_;
 };
 

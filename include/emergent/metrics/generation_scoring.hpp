@@ -32,14 +32,15 @@ namespace emergent {
 /// lower case, no punctuation, no articles, white space collapsed) or `numeric` (white space collapsed
 /// and numbers written canonically, so "3.0" = "3" = "3.00" and "1,000" = "1000"). Throws
 /// `input_error` naming the known ones otherwise.
-[[nodiscard]] inline text_normaliser parse_text_normaliser(std::string_view spec) {
+template <class Regex = std::regex>
+[[nodiscard]] text_normaliser parse_text_normaliser(std::string_view spec) {
   if (spec == "none" || spec == "lm-eval") return text_normaliser();
   if (spec == "strip") return normalise::trim();
   if (spec == "lm-eval-gsm8k") {
     lm_eval_exact_match_options o;
     o.regexes_to_ignore = {",", "\\$", "(?s).*#### ", "\\.$"};
     o.ignore_case = true;
-    return normalise::lm_eval(o);
+    return normalise::lm_eval(o);  // the only step with regular expressions
   }
   if (spec == "squad" || spec == "helm-quasi") return normalise::squad();
   if (spec == "numeric") return normalise::collapse_whitespace() | normalise::numeric_equivalence();
@@ -47,8 +48,23 @@ namespace emergent {
                     "' is unknown (known: none, strip, lm-eval, lm-eval-gsm8k, squad, numeric)");
 }
 
+namespace detail {
+
+/// Every non-empty match of the compiled pattern (a `const Regex*` behind `pattern`) in `text`, left to right.
+template <class Regex>
+void find_all_matches(const void* pattern, std::string_view text, std::vector<std::string_view>& out) {
+  using it = std::regex_iterator<std::string_view::const_iterator>;
+  for (it m(text.begin(), text.end(), *static_cast<const Regex*>(pattern)), end; m != end; ++m) {
+    if (m->length(0) == 0) continue;
+    out.push_back(text.substr(static_cast<std::size_t>(m->position(0)), static_cast<std::size_t>(m->length(0))));
+  }
+}
+
+}  // namespace detail
+
 /// How a text is cut into tokens for the soft scores. Every rule returns views into the text, so
-/// code points are returned as their UTF-8 byte sequences. Calling it is thread-safe.
+/// code points are returned as their UTF-8 byte sequences. Calling it is thread-safe; a regular
+/// expression is held type-erased (`<regex>` is instantiated only where a pattern is compiled).
 class text_tokeniser {
  public:
   /// The rule.
@@ -71,23 +87,26 @@ class text_tokeniser {
 
   /// A tokeniser whose tokens are the non-empty matches of `pattern` (ECMAScript std::regex over
   /// UTF-8 bytes), e.g. `\w+|[^\w\s]`. Throws `input_error` when the pattern does not compile.
+  template <class Regex = std::regex>
   [[nodiscard]] static text_tokeniser from_regex(std::string_view pattern) {
     text_tokeniser t;
     t.kind_ = kind_t::regex;
-    t.pattern_ = detail::compile_ignore_regex(pattern);
+    t.pattern_ = detail::compile_user_regex<Regex>(pattern, "text_tokeniser");
+    t.find_all_ = &detail::find_all_matches<Regex>;
     t.text_ = std::string(pattern);
     return t;
   }
 
   /// Parses `chars` (or `bytes`), `codepoints`, `words`, `digits`, `numbers` or `regex:PATTERN`;
   /// throws `input_error` naming the known ones otherwise.
+  template <class Regex = std::regex>
   [[nodiscard]] static text_tokeniser parse(std::string_view spec) {
     if (spec == "chars" || spec == "bytes") return text_tokeniser();
     if (spec == "codepoints") return text_tokeniser(kind_t::code_points);
     if (spec == "words") return text_tokeniser(kind_t::words);
     if (spec == "digits") return text_tokeniser(kind_t::digits);
     if (spec == "numbers") return text_tokeniser(kind_t::numbers);
-    if (spec.substr(0, 6) == "regex:" && spec.size() > 6) return from_regex(spec.substr(6));
+    if (spec.substr(0, 6) == "regex:" && spec.size() > 6) return from_regex<Regex>(spec.substr(6));
     throw input_error("tokenisation '" + std::string(spec) +
                       "' is unknown (known: chars, codepoints, words, digits, numbers, regex:PATTERN)");
   }
@@ -115,14 +134,7 @@ class text_tokeniser {
       case kind_t::words: return whitespace_words(text);
       case kind_t::digits: return digit_tokens(text, 1);
       case kind_t::numbers: return number_tokens(text);
-      case kind_t::regex: {
-        using it = std::regex_iterator<std::string_view::const_iterator>;
-        for (it m(text.begin(), text.end(), *pattern_), end; m != end; ++m) {
-          if (m->length(0) == 0) continue;
-          out.push_back(text.substr(static_cast<std::size_t>(m->position(0)), static_cast<std::size_t>(m->length(0))));
-        }
-        return out;
-      }
+      case kind_t::regex: find_all_(pattern_.get(), text, out); return out;
     }
     return out;
   }
@@ -145,7 +157,8 @@ class text_tokeniser {
 
  private:
   kind_t kind_ = kind_t::bytes;
-  std::shared_ptr<const std::regex> pattern_;
+  std::shared_ptr<const void> pattern_;
+  void (*find_all_)(const void*, std::string_view, std::vector<std::string_view>&) = nullptr;
   std::string text_;
 };
 

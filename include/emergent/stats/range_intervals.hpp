@@ -12,6 +12,9 @@
 /// intervals, e.g. Agresti & Coull 1998 for the logit; Zhou & Gao 1997, "Confidence intervals for
 /// the log-normal mean", for the log). When every value sits on a bound (m at the bound, se = 0)
 /// the interval is the point [m, m].
+///
+/// The functions are templates on the Boost.Math policy (`Policy`, default `detail::math_policy`) so
+/// that only translation units that call them instantiate Boost.Math's Student t quantile.
 #pragma once
 
 #include <cmath>
@@ -56,8 +59,9 @@ struct mean_interval {
 
 namespace detail {
 
-inline double t_quantile(std::uint64_t n, double level) {
-  const boost::math::students_t_distribution<double, detail::math_policy> t(static_cast<double>(n - 1));
+template <class Policy>
+double t_quantile(std::uint64_t n, double level) {
+  const boost::math::students_t_distribution<double, Policy> t(static_cast<double>(n - 1));
   return boost::math::quantile(boost::math::complement(t, (1.0 - level) / 2.0));
 }
 
@@ -86,13 +90,14 @@ inline void check_mean_in_range(const mean_accumulator& values, const value_rang
 /// (the t interval of log d with the delta-method standard error se/d). Always above the bound;
 /// [m, m] when d = 0. Needs n ≥ 2; throws input_error otherwise, when the mean is below the bound, or
 /// when level is outside (0, 1).
-inline confidence_interval log_t_interval(const mean_accumulator& values, double lower_bound = 0.0, double level = 0.95) {
+template <class Policy = detail::math_policy>
+confidence_interval log_t_interval(const mean_accumulator& values, double lower_bound = 0.0, double level = 0.95) {
   detail::check_level(level, "log_t_interval");
   detail::check_mean_in_range(values, {lower_bound, std::numeric_limits<double>::infinity()}, "log_t_interval");
   const double m = values.mean();
   const double d = m - lower_bound;
   if (d == 0.0) return {m, m, level};
-  const double h = detail::t_quantile(values.count(), level) * values.standard_error() / d;
+  const double h = detail::t_quantile<Policy>(values.count(), level) * values.standard_error() / d;
   return {lower_bound + d * std::exp(-h), lower_bound + d * std::exp(h), level};
 }
 
@@ -104,7 +109,8 @@ inline confidence_interval log_t_interval(const mean_accumulator& values, double
 ///
 /// Always inside (lower, upper); [m, m] when m is on a bound. Needs n ≥ 2; throws input_error
 /// otherwise, when the range is empty, the mean is outside it, or level is outside (0, 1).
-inline confidence_interval logit_t_interval(const mean_accumulator& values, value_range range, double level = 0.95) {
+template <class Policy = detail::math_policy>
+confidence_interval logit_t_interval(const mean_accumulator& values, value_range range, double level = 0.95) {
   detail::check_level(level, "logit_t_interval");
   detail::check_mean_in_range(values, range, "logit_t_interval");
   if (!std::isfinite(range.lower) || !std::isfinite(range.upper)) {
@@ -115,7 +121,7 @@ inline confidence_interval logit_t_interval(const mean_accumulator& values, valu
   const double p = (m - range.lower) / width;
   if (p <= 0.0 || p >= 1.0) return {m, m, level};
   const double centre = std::log(p) - std::log1p(-p);
-  const double h = detail::t_quantile(values.count(), level) * values.standard_error() / (width * p * (1.0 - p));
+  const double h = detail::t_quantile<Policy>(values.count(), level) * values.standard_error() / (width * p * (1.0 - p));
   auto back = [&](double z) { return range.lower + width / (1.0 + std::exp(-z)); };
   return {back(centre - h), back(centre + h), level};
 }
@@ -123,10 +129,11 @@ inline confidence_interval logit_t_interval(const mean_accumulator& values, valu
 /// An interval for a mean that respects the values' range: logit-transformed t when both ends are
 /// finite, log-transformed t (on the distance to the finite end) when one is, plain Student t when
 /// none is. Needs n ≥ 2; throws as the functions it calls.
-inline mean_interval mean_interval_in_range(const mean_accumulator& values, value_range range, double level = 0.95) {
+template <class Policy = detail::math_policy>
+mean_interval mean_interval_in_range(const mean_accumulator& values, value_range range, double level = 0.95) {
   const bool lo = std::isfinite(range.lower), hi = std::isfinite(range.upper);
-  if (lo && hi) return {logit_t_interval(values, range, level), mean_interval_method::t_logit};
-  if (lo) return {log_t_interval(values, range.lower, level), mean_interval_method::t_log};
+  if (lo && hi) return {logit_t_interval<Policy>(values, range, level), mean_interval_method::t_logit};
+  if (lo) return {log_t_interval<Policy>(values, range.lower, level), mean_interval_method::t_log};
   if (hi) {
     // values <= upper: the log interval of upper - x, reflected.
     detail::check_level(level, "mean_interval_in_range");
@@ -134,7 +141,7 @@ inline mean_interval mean_interval_in_range(const mean_accumulator& values, valu
     const double m = values.mean();
     const double d = range.upper - m;
     if (d == 0.0) return {{m, m, level}, mean_interval_method::t_log};
-    const double h = detail::t_quantile(values.count(), level) * values.standard_error() / d;
+    const double h = detail::t_quantile<Policy>(values.count(), level) * values.standard_error() / d;
     return {{range.upper - d * std::exp(h), range.upper - d * std::exp(-h), level}, mean_interval_method::t_log};
   }
   return {t_interval(values, level), mean_interval_method::t};
