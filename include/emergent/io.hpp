@@ -14,3 +14,4 @@
 #include "emergent/io/reader_context.hpp"
 #include "emergent/io/dispatch.hpp"
 #include "emergent/io/compute.hpp"
+#include "emergent/io/logprob_audit.hpp"

@@ -9,6 +9,7 @@
 #include <emergent/metrics/cross_entropy.hpp>
 #include <emergent/stats/accumulators.hpp>
 #include <emergent/stats/intervals.hpp>
+#include <emergent/stats/range_intervals.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -67,12 +68,13 @@ TEST_CASE("per-model aggregates of emergent score equal the library's accumulato
     const auto w = emergent::wilson_interval(m.grade);
     expected += model + ",winogrande,mc_grade,1267," + number(p) + "," + number(w.lower) + "," + number(w.upper) + "," +
                 number(std::sqrt(p * (1 - p) / 1267.0)) + ",wilson" + tail;
-    for (const auto& [name, acc] : {std::pair<const char*, const emergent::mean_accumulator*>{"brier", &m.brier},
-                                    std::pair<const char*, const emergent::mean_accumulator*>{"log_loss", &m.log_loss}}) {
-      const auto t = emergent::t_interval(*acc);
-      expected += model + ",winogrande," + name + ",1267," + number(acc->mean()) + "," + number(t.lower) + "," +
-                  number(t.upper) + "," + number(acc->standard_error()) + ",t" + tail;
-    }
+    // Brier lies in [0, 2] (logit-transformed t interval), log loss in [0, inf) (log-transformed t).
+    const auto brier = emergent::logit_t_interval(m.brier, {0.0, 2.0});
+    expected += model + ",winogrande,brier,1267," + number(m.brier.mean()) + "," + number(brier.lower) + "," +
+                number(brier.upper) + "," + number(m.brier.standard_error()) + ",t-logit" + tail;
+    const auto log_loss = emergent::log_t_interval(m.log_loss, 0.0);
+    expected += model + ",winogrande,log_loss,1267," + number(m.log_loss.mean()) + "," + number(log_loss.lower) + "," +
+                number(log_loss.upper) + "," + number(m.log_loss.standard_error()) + ",t-log" + tail;
   }
   std::FILE* f = std::fopen((dir + "winogrande_per_model.csv").c_str(), "rb");
   REQUIRE(f != nullptr);

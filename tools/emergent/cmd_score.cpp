@@ -93,6 +93,10 @@ struct options_t {
   std::size_t max_tokens = 100000;
   unsigned threads = 1;
   std::string save_state;
+  std::string extract = "none";
+  std::string normalize;  // empty: the format's own (io::default_normalisation)
+  std::string tokenize = "chars";
+  bool force_logprobs = false;
 };
 
 /// The file a HELM run folder stands for.
@@ -194,6 +198,11 @@ void run(const options_t& o) {
   so.level = o.level;
   so.max_tokens = o.max_tokens;
   so.aggregate = per_model;
+  so.format = o.format;
+  so.extract = o.extract;
+  so.normalize = o.normalize;
+  so.tokenize = o.tokenize;
+  so.force_logprobs = o.force_logprobs;
   scoring::scorer sc = prefixed("score: ", [&] { return scoring::scorer(so); });
 
   // Output: a file written atomically (renamed into place at the end), or standard output.
@@ -347,8 +356,9 @@ void setup(CLI::App& app) {
   }
   cmd->add_option("--format", o->format, format_list)->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--metrics", o->metrics,
-                  "comma-separated: exact_match, exact_match_stripped, edit_distance, brier, mc_grade (acc), "
-                  "acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto picks from the first record")
+                  "comma-separated: exact_match, exact_match_stripped, edit_distance, edit_similarity, token_accuracy, "
+                  "brier, mc_grade (acc), acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto "
+                  "picks what the format's framework reports (said on standard error)")
       ->capture_default_str();
   cmd->add_option("--compute", o->compute, "compute table (CSV: model, params, tokens, flops)");
   cmd->add_flag("--per-example", o->per_example, "one row per example");
@@ -370,6 +380,21 @@ void setup(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--save-state", o->save_state,
                   "also write the scorer's state (JSON) to this file, for `emergent merge` of separately scored shards");
+  cmd->add_option("--extract", o->extract,
+                  "generations: take the answer from the text before scoring: none, boxed (last \\boxed{...}), gsm8k "
+                  "('#### N'), last-number, first-line, regex:PATTERN (first match, first capture group); an answer "
+                  "that cannot be extracted is counted, reported and scored as wrong")
+      ->capture_default_str();
+  cmd->add_option("--normalize", o->normalize,
+                  "generations: normalisation of answer and references: none, strip, lm-eval, lm-eval-gsm8k, squad, "
+                  "numeric (default: the format's own: strip for helm and inspect, none otherwise)");
+  cmd->add_option("--tokenize", o->tokenize,
+                  "generations: tokens of edit_distance, edit_similarity, token_accuracy: chars, codepoints, words, "
+                  "digits, numbers, regex:PATTERN (each match a token)")
+      ->capture_default_str();
+  cmd->add_flag("--force-logprobs", o->force_logprobs,
+                "score log-probability metrics even when every log-probability of a (model, task) is exactly 0 "
+                "(placeholders); without it they are refused");
   cmd->add_option("files", o->files, "input files (helm: a run folder or its scenario_state.json)")->required();
   cmd->callback([o, level]() {
     o->level_given = level->count() > 0;

@@ -8,13 +8,16 @@
 #pragma once
 
 #include <array>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "emergent/core/error.hpp"
+#include "emergent/io/framework_defaults.hpp"
 #include "emergent/io/record.hpp"
+#include "emergent/stats/range_intervals.hpp"
 
 namespace emergent::scoring {
 
@@ -22,7 +25,9 @@ namespace emergent::scoring {
 enum class metric_kind {
   exact_match,           ///< 1 when the prediction equals a reference byte for byte, else 0
   exact_match_stripped,  ///< exact_match after stripping white space at both ends (HELM's exact_match)
-  edit_distance,         ///< smallest Levenshtein distance from the prediction to a reference
+  edit_distance,         ///< smallest token Levenshtein distance from the extracted answer to a reference
+  edit_similarity,       ///< largest 1 - distance / max(lengths), in [0, 1] (metrics/generation_scoring.hpp)
+  token_accuracy,        ///< largest position-wise per-token accuracy, in [0, 1]
   brier,                 ///< Brier score of the softmax of the option log-likelihoods
   mc_grade,              ///< 1 when the gold option has the highest log-likelihood (or was chosen), else 0
   acc_norm,              ///< mc_grade on log-likelihoods divided by the options' lengths in characters
@@ -48,17 +53,19 @@ struct metric_spec {
 };
 
 /// The built-in metric names with their kind and whether they are 0/1 (`acc` is `mc_grade`).
-inline constexpr std::array<std::pair<std::string_view, std::pair<metric_kind, bool>>, 11> metric_names = {{
+inline constexpr std::array<std::pair<std::string_view, std::pair<metric_kind, bool>>, 13> metric_names = {{
     {"acc", {metric_kind::mc_grade, true}},
     {"acc_norm", {metric_kind::acc_norm, true}},
     {"brier", {metric_kind::brier, false}},
     {"edit_distance", {metric_kind::edit_distance, false}},
+    {"edit_similarity", {metric_kind::edit_similarity, false}},
     {"exact_match", {metric_kind::exact_match, true}},
     {"exact_match_stripped", {metric_kind::exact_match_stripped, true}},
     {"kofk", {metric_kind::kofk, false}},
     {"log_likelihood", {metric_kind::log_likelihood, false}},
     {"log_loss", {metric_kind::log_loss, false}},
     {"mc_grade", {metric_kind::mc_grade, true}},
+    {"token_accuracy", {metric_kind::token_accuracy, false}},
     {"token_nll", {metric_kind::token_nll, false}},
 }};
 
@@ -114,12 +121,59 @@ inline std::vector<metric_spec> auto_metrics(const io::record& r) {
   return out;
 }
 
+/// The metrics that reproduce what the framework of `format` ("lm-eval", "lm-eval-v03", "helm",
+/// "inspect", "csv", "jsonl") reports for records like `r` (io::default_scoring); an empty or
+/// unknown format gives `auto_metrics(r)`.
+inline std::vector<metric_spec> auto_metrics(std::string_view format, const io::record& r) {
+  if (format.empty()) return auto_metrics(r);
+  std::vector<metric_spec> out;
+  for (const auto& n : io::default_scoring(format, r).metrics) out.push_back(parse_metric(n));
+  return out;
+}
+
+/// Whether a metric is computed from the generated text (by one `generation_scorer` per record).
+constexpr bool is_text_metric(metric_kind k) noexcept {
+  return k == metric_kind::exact_match || k == metric_kind::edit_distance || k == metric_kind::edit_similarity ||
+         k == metric_kind::token_accuracy;
+}
+
+/// The values a metric can take, for intervals that stay inside them (stats/range_intervals.hpp):
+/// [0, inf) for edit_distance, log_loss, token_nll; [0, 1] for edit_similarity, token_accuracy,
+/// kofk; [0, 2] for brier; (-inf, 0] for log_likelihood; unbounded otherwise (stored scores).
+inline value_range metric_range(metric_kind k) noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  switch (k) {
+    case metric_kind::edit_distance:
+    case metric_kind::log_loss:
+    case metric_kind::token_nll: return {0.0, inf};
+    case metric_kind::edit_similarity:
+    case metric_kind::token_accuracy:
+    case metric_kind::kofk: return {0.0, 1.0};
+    case metric_kind::brier: return {0.0, 2.0};
+    case metric_kind::log_likelihood: return {-inf, 0.0};
+    default: return {};
+  }
+}
+
+/// Whether a metric reads token log-probabilities.
+constexpr bool needs_token_logprobs(metric_kind k) noexcept {
+  return k == metric_kind::kofk || k == metric_kind::token_nll || k == metric_kind::log_likelihood;
+}
+
+/// Whether a metric reads option log-likelihoods.
+constexpr bool needs_option_logliks(metric_kind k) noexcept {
+  return k == metric_kind::brier || k == metric_kind::log_loss || k == metric_kind::mc_grade ||
+         k == metric_kind::acc_norm || k == metric_kind::log_likelihood;
+}
+
 /// Why a metric does not apply to some records (printed with the count of such records).
 constexpr const char* not_applicable_reason(metric_kind k) noexcept {
   switch (k) {
     case metric_kind::exact_match:
     case metric_kind::exact_match_stripped:
-    case metric_kind::edit_distance: return "no generated text (log-likelihood requests)";
+    case metric_kind::edit_distance:
+    case metric_kind::edit_similarity:
+    case metric_kind::token_accuracy: return "no generated text (log-likelihood requests)";
     case metric_kind::brier:
     case metric_kind::log_loss:
     case metric_kind::acc_norm: return "no answer options (generations)";

@@ -136,7 +136,9 @@ inline parallel_read_result read_file_parallel(
     std::vector<metric_spec> found;
     try {
       const io::record_sink peek = [&](const io::record& r) {
-        found = auto_metrics(r);
+        found = auto_metrics(into.options().format, r);
+        into.resolve(found);
+        into.note_auto_choice(r);
         throw detail::first_record_found{};
       };
       io::read_file(format, path, part_options, peek, contexts[0]);

@@ -18,15 +18,25 @@
 #include "emergent/metrics/cross_entropy.hpp"
 #include "emergent/metrics/edit_distance.hpp"
 #include "emergent/metrics/exact_match.hpp"
+#include "emergent/metrics/generation_scoring.hpp"
 #include "emergent/metrics/multiple_choice.hpp"
 #include "emergent/scoring/metric_spec.hpp"
 
 namespace emergent::scoring {
 
-/// Scratch vectors `score_metric` reuses from record to record (no allocation per record).
+/// Scratch vectors `score_metric` reuses from record to record (no allocation per record), and the
+/// text scores of the current record, computed once for all text metrics.
 struct score_scratch {
   std::vector<double> logliks;  ///< the options' log-likelihoods
   std::vector<double> lengths;  ///< the options' lengths in characters (acc_norm)
+  /// How text metrics extract, normalise and tokenise (nullptr: whole text, no normalisation, bytes).
+  const generation_scorer* text = nullptr;
+  /// Whether `text_scores` belongs to the current record (call `next_record()` between records).
+  bool text_done = false;
+  /// The current record's text scores (nullopt: it has no generated text).
+  std::optional<generation_score> text_scores;
+  /// Forgets the previous record's text scores.
+  void next_record() noexcept { text_done = false; }
 };
 
 namespace detail {
@@ -56,8 +66,9 @@ inline std::string_view strip(std::string_view s) noexcept {
 /// what the metric needs (no reference, unknown gold option, unknown option lengths) or the metric
 /// function refuses its input.
 ///
-/// exact_match: max over references of [prediction == reference]; exact_match_stripped: the same
-/// after stripping white space; edit_distance: min over references of the Levenshtein distance;
+/// exact_match, edit_distance, edit_similarity, token_accuracy: from one `generation_scorer` call
+/// (scratch.text: extracted answer, normalised, tokenised; metrics/generation_scoring.hpp), best over
+/// references; exact_match_stripped: [strip(prediction) == strip(reference)];
 /// brier: sum_i (softmax(l)_i - [i = gold])^2; log_loss: -log softmax(l)_gold; mc_grade:
 /// [argmax l = gold] (or [chosen = gold] when the file records the choice); acc_norm: [argmax l_i /
 /// chars_i = gold]; log_likelihood: l_gold, else sum of token log-probabilities; kofk: exp(sum of
@@ -66,25 +77,29 @@ inline std::optional<double> score_metric(const metric_spec& m, const io::record
   try {
     switch (m.kind) {
       case metric_kind::exact_match:
+      case metric_kind::edit_distance:
+      case metric_kind::edit_similarity:
+      case metric_kind::token_accuracy: {
+        if (!r.has_prediction) return std::nullopt;
+        if (r.references.empty()) detail::bad_record(r, m.name, "no reference to compare the prediction with");
+        if (!scratch.text_done) {
+          static const generation_scorer plain{};
+          scratch.text_scores = (scratch.text != nullptr ? *scratch.text : plain)(r.prediction, r.references);
+          scratch.text_done = true;
+        }
+        const generation_score& g = *scratch.text_scores;
+        if (m.kind == metric_kind::exact_match) return g.exact ? 1.0 : 0.0;
+        if (m.kind == metric_kind::edit_distance) return static_cast<double>(g.edit_distance);
+        if (m.kind == metric_kind::edit_similarity) return g.edit_similarity;
+        return g.token_accuracy;
+      }
       case metric_kind::exact_match_stripped: {
         if (!r.has_prediction) return std::nullopt;
         if (r.references.empty()) detail::bad_record(r, m.name, "no reference to compare the prediction with");
-        const bool strip = m.kind == metric_kind::exact_match_stripped;
         for (const auto& ref : r.references) {
-          const bool match = strip ? exact_match(r.prediction, ref, [](std::string_view x) { return detail::strip(x); })
-                                   : exact_match(r.prediction, ref);
-          if (match) return 1.0;
+          if (exact_match(r.prediction, ref, [](std::string_view x) { return detail::strip(x); })) return 1.0;
         }
         return 0.0;
-      }
-      case metric_kind::edit_distance: {
-        if (!r.has_prediction) return std::nullopt;
-        if (r.references.empty()) detail::bad_record(r, m.name, "no reference to compare the prediction with");
-        std::size_t best = static_cast<std::size_t>(-1);
-        for (const auto& ref : r.references) {
-          best = std::min(best, levenshtein_distance(std::string_view(r.prediction), std::string_view(ref)));
-        }
-        return static_cast<double>(best);
       }
       case metric_kind::brier: {
         if (r.options.empty()) return std::nullopt;
@@ -101,8 +116,13 @@ inline std::optional<double> score_metric(const metric_spec& m, const io::record
       case metric_kind::mc_grade:
       case metric_kind::acc_norm: {
         if (r.options.empty()) {
-          if (r.chosen == io::no_option || m.kind == metric_kind::acc_norm) return std::nullopt;
-          return r.chosen == detail::gold_of(r, m.name) ? 1.0 : 0.0;  // the tool recorded the choice (HELM, Inspect)
+          if (m.kind == metric_kind::acc_norm) return std::nullopt;
+          // The tool recorded the choice (HELM, Inspect). A model that wrote no valid letter chose
+          // nothing: wrong, as the framework scores it, not left out.
+          if (r.chosen == io::no_option && (r.gold == io::no_option || (!r.has_prediction && r.answer.empty()))) {
+            return std::nullopt;
+          }
+          return r.chosen == detail::gold_of(r, m.name) ? 1.0 : 0.0;
         }
         const std::size_t gold = detail::gold_of(r, m.name);
         scratch.logliks.clear();

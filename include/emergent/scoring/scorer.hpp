@@ -24,12 +24,15 @@
 
 #include "emergent/core/error.hpp"
 #include "emergent/io/dispatch.hpp"
+#include "emergent/io/framework_defaults.hpp"
+#include "emergent/io/logprob_audit.hpp"
 #include "emergent/io/record.hpp"
 #include "emergent/scoring/metric_spec.hpp"
 #include "emergent/scoring/score_metric.hpp"
 #include "emergent/scoring/scorer_state.hpp"
 #include "emergent/stats/accumulators.hpp"
 #include "emergent/stats/intervals.hpp"
+#include "emergent/stats/range_intervals.hpp"
 
 namespace emergent::scoring {
 
@@ -46,6 +49,19 @@ struct scorer_options {
   /// Keep each record's values in order instead of aggregating, so that merging this scorer into
   /// another replays them exactly as one pass would (used to split one file across threads).
   bool keep_values = false;
+  /// The input format ("lm-eval", "helm", "inspect", ...): automatic metrics and the default text
+  /// normalisation are the framework's own (io::default_scoring). Empty: the format-free choice.
+  std::string format;
+  /// Generations: how the answer is taken from the text (`answer_extractor::parse` names).
+  std::string extract = "none";
+  /// Generations: normalisation of answer and references (`parse_text_normaliser` names); empty:
+  /// the format's own (`io::default_normalisation`).
+  std::string normalize;
+  /// Generations: the tokens of the soft text scores (`text_tokeniser::parse` names).
+  std::string tokenize = "chars";
+  /// Score log-probability metrics even when a (model, task)'s log-probabilities are all exactly 0
+  /// (placeholders); otherwise `check_complete` refuses them.
+  bool force_logprobs = false;
 };
 
 /// The per-metric counts: records scored and records the metric does not apply to.
@@ -64,7 +80,7 @@ struct result_row {
   std::optional<double> lower;   ///< lower end of the interval (none for a mean of one record)
   std::optional<double> upper;   ///< upper end of the interval
   std::optional<double> stderr_; ///< standard error: sqrt(p(1-p)/n) for a rate, s/sqrt(n) for a mean
-  std::string interval;          ///< "wilson", "t", or empty when there is none
+  std::string interval;          ///< "wilson", "t", "t-log", "t-logit" (stats/range_intervals.hpp), or empty
 };
 
 namespace detail {
@@ -133,7 +149,23 @@ class scorer {
                         " is not a confidence level between 0 and 1 (e.g. 0.95)");
     }
     if (options_.max_tokens == 0) throw input_error("--max-tokens: must be at least 1");
+    auto setting = [](const char* option, auto&& parse) {
+      try {
+        return parse();
+      } catch (const input_error& e) {
+        throw input_error(std::string(option) + ": " + e.what());
+      }
+    };
+    text_.extract = setting("--extract", [&] { return answer_extractor::parse(options_.extract); });
+    text_.normalise = setting("--normalize", [&] { return parse_text_normaliser(normalisation()); });
+    text_.tokenise = setting("--tokenize", [&] { return text_tokeniser::parse(options_.tokenize); });
+    auto_chosen_ = options_.metrics.empty();
     if (!options_.metrics.empty()) resolve(options_.metrics);
+  }
+
+  /// The text normalisation in use: `options().normalize`, else the format's own.
+  [[nodiscard]] std::string normalisation() const {
+    return options_.normalize.empty() ? io::default_normalisation(options_.format) : options_.normalize;
   }
 
   /// The options (with the metrics once they are known).
@@ -187,10 +219,12 @@ class scorer {
                         r.filter + "') is in both '" + sources_[d->second] + "' and " + r.source + ":" +
                         std::to_string(r.line) + ": it would be counted twice (give each file once)");
     }
-    if (options_.metrics.empty()) resolve(auto_metrics(r));
+    if (options_.metrics.empty()) resolve(auto_metrics(options_.format, r));
     const auto& metrics = options_.metrics;
+    scratch_.text = &text_;
+    scratch_.next_record();
     for (std::size_t i = 0; i < metrics.size(); ++i) {
-      if (metrics[i].kind == metric_kind::edit_distance && r.has_prediction) {
+      if (is_text_metric(metrics[i].kind) && metrics[i].kind != metric_kind::exact_match && r.has_prediction) {
         std::size_t longest = r.prediction.size();
         for (const auto& ref : r.references) longest = std::max(longest, ref.size());
         if (longest > options_.max_tokens) {
@@ -208,6 +242,7 @@ class scorer {
                               " (an option or token with log-likelihood -inf?): not a finite number");
       }
     }
+    note_record(r, mt);
     if (options_.keep_values) {
       auto [g, added] = group_index_.try_emplace(mt, group_names_.size());
       if (added) group_names_.push_back(mt);
@@ -256,6 +291,89 @@ class scorer {
         throw input_error("--metrics: " + m.name + ": no record stores a score named '" + m.stored + "'");
       }
     }
+    // Log-probabilities that are placeholders (all exactly 0, as HELM stores for local models).
+    if (options_.force_logprobs) return;
+    for (const auto& [key, a] : audits_) {
+      const auto [tokens, options] = placeholder_users(a);
+      for (const auto& [uses, what] : {std::pair{tokens, a.describe_tokens()}, std::pair{options, a.describe_options()}}) {
+        if (uses.empty()) continue;
+        throw input_error("model '" + key.first + "', task '" + key.second + "': " + uses +
+                          " read log-probabilities, but " + what + ": refused (--force-logprobs scores them anyway)");
+      }
+    }
+  }
+
+  /// Sentences for standard error on what the scorer noticed: the automatic metrics and why (when
+  /// chosen automatically), how many generations had no extractable answer (scored as wrong),
+  /// whether each metric agrees with the score the framework stored under the same meaning
+  /// (lm-eval `exact_match`, `acc`, `acc_norm`; Inspect `choice`), and placeholder log-probabilities
+  /// per (model, task) (a note, or a warning when scored under `force_logprobs`).
+  [[nodiscard]] std::vector<std::string> notes() const {
+    std::vector<std::string> out;
+    if (!auto_reason_.empty()) out.push_back(auto_reason_);
+    if (options_.extract != "none" && generations_ > 0) {
+      std::string n = "answer extraction " + options_.extract + " found no answer in " +
+                      std::to_string(extraction_failed_) + " of " + std::to_string(generations_) + " generations";
+      if (extraction_failed_ > 0) {
+        n += " (scored as wrong: exact match 0, edit similarity 0, token accuracy 0, distance to the empty answer; first at";
+        for (const auto& f : first_failed_) n += " " + f;
+        n += ")";
+      }
+      out.push_back(n);
+    }
+    for (std::size_t i = 0; i < twins_.size() && i < options_.metrics.size(); ++i) {
+      const auto& t = twins_[i];
+      if (t.compared == 0) continue;
+      if (t.differ == 0) {
+        out.push_back(options_.metrics[i].name + " equals the stored " + t.name + " on all " + std::to_string(t.compared) +
+                      " records that have one");
+      } else {
+        out.push_back("warning: " + options_.metrics[i].name + " differs from the stored " + t.name + " on " +
+                      std::to_string(t.differ) + " of " + std::to_string(t.compared) + " records, first at " + t.first +
+                      " (the task may extract or normalise answers: see --extract and --normalize)");
+      }
+    }
+    for (const auto& [key, a] : audits_) {
+      const std::string who = "model '" + key.first + "', task '" + key.second + "'";
+      const auto [tokens, options] = placeholder_users(a);
+      for (const auto& [uses, what] : {std::pair{tokens, a.describe_tokens()}, std::pair{options, a.describe_options()}}) {
+        if (!uses.empty()) {
+          out.push_back("warning: " + who + ": " + uses + " scored from log-probabilities that are placeholders (" +
+                        what + "), as --force-logprobs asks");
+        }
+      }
+      if (tokens.empty() && a.token_placeholders()) {
+        out.push_back("note: " + who + ": " + a.describe_tokens() +
+                      "; metrics that read them (kofk, token_nll, log_likelihood) would be refused");
+      }
+      if (options.empty() && a.option_placeholders()) {
+        out.push_back("note: " + who + ": " + a.describe_options() +
+                      "; metrics that read them (mc_grade, brier, log_loss, ...) would be refused");
+      }
+    }
+    return out;
+  }
+
+  /// Remembers why the automatic metrics were chosen, from the first record (no effect when the
+  /// metrics were given, or once done). `add` calls it; a reader that resolves the metrics itself
+  /// (read_file_parallel) calls it with the record it chose them from.
+  void note_auto_choice(const io::record& r) {
+    if (!auto_reason_.empty() || !auto_chosen_ || options_.metrics.empty()) return;
+    std::string names;
+    for (const auto& m : options_.metrics) names += (names.empty() ? "" : ",") + m.name;
+    auto_reason_ = "--metrics auto: " + names + " (" + io::default_scoring(options_.format, r).reason +
+                   "); exact match normalisation " + normalisation() +
+                   (options_.normalize.empty() ? " (the format's own)" : "") + ", answer extraction " + options_.extract;
+  }
+
+  /// Generations scored by a text metric, and those whose answer could not be extracted.
+  [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> extraction_counts() const noexcept {
+    return {generations_, extraction_failed_};
+  }
+
+  /// The log-probability audit of each (model, task) (io::logprob_audit).
+  [[nodiscard]] const std::map<std::pair<std::string, std::string>, io::logprob_audit>& logprob_audits() const noexcept {
+    return audits_;
   }
 
   /// What the readers reported, summed over files.
@@ -300,11 +418,12 @@ class scorer {
         } else {
           row.value = g.mean[i].mean();
           if (row.n >= 2) {
-            const auto ci = t_interval(g.mean[i], options_.level);
-            row.lower = ci.lower;
-            row.upper = ci.upper;
+            // inside the metric's range: log-t for one finite bound, logit-t for two (docs/statistics.md)
+            const auto ci = mean_interval_in_range(g.mean[i], metric_range(metrics[i].kind), options_.level);
+            row.lower = ci.interval.lower;
+            row.upper = ci.interval.upper;
             row.stderr_ = g.mean[i].standard_error();
-            row.interval = "t";
+            row.interval = interval_method_name(ci.method);
           }
         }
         for (const auto& v : {std::optional<double>(row.value), row.lower, row.upper, row.stderr_}) {
@@ -412,6 +531,29 @@ class scorer {
       counts_[i].scored += other.counts_[i].scored;
       counts_[i].not_applicable += other.counts_[i].not_applicable;
     }
+    for (const auto& [mt, a] : other.audits_) {
+      auto& mine = audits_[mt];
+      mine.records += a.records;
+      mine.records_with_tokens += a.records_with_tokens;
+      mine.token_values += a.token_values;
+      mine.token_zeros += a.token_zeros;
+      mine.records_with_options += a.records_with_options;
+      mine.option_values += a.option_values;
+      mine.option_zeros += a.option_zeros;
+    }
+    generations_ += other.generations_;
+    extraction_failed_ += other.extraction_failed_;
+    for (const auto& f : other.first_failed_) {
+      if (first_failed_.size() < 5) first_failed_.push_back(f);
+    }
+    if (twins_.size() < other.twins_.size()) twins_.resize(other.twins_.size());
+    for (std::size_t i = 0; i < other.twins_.size(); ++i) {
+      if (twins_[i].name.empty()) twins_[i].name = other.twins_[i].name;
+      if (twins_[i].differ == 0 && other.twins_[i].differ > 0) twins_[i].first = other.twins_[i].first;
+      twins_[i].compared += other.twins_[i].compared;
+      twins_[i].differ += other.twins_[i].differ;
+    }
+    if (auto_reason_.empty()) auto_reason_ = other.auto_reason_;
     add_summary(other.total_);
   }
 
@@ -419,6 +561,12 @@ class scorer {
   /// elsewhere. Throws input_error for a scorer made with `keep_values` (its values are not a state).
   [[nodiscard]] scorer_state state() const {
     if (options_.keep_values) throw input_error("scorer::state: a scorer that keeps values has no state");
+    if (options_.extract != "none" || options_.tokenize != "chars" || !options_.normalize.empty()) {
+      // TODO: scorer_state does not record the text settings yet; merging states scored under
+      // different ones would mix them silently, so saving is refused.
+      throw input_error("--save-state: the state does not record --extract, --normalize or --tokenize yet: score "
+                        "without them to save a state");
+    }
     scorer_state s;
     for (const auto& m : options_.metrics) s.metrics.push_back(m.name);
     s.level = options_.level;
@@ -529,6 +677,53 @@ class scorer {
                         " and " + std::to_string(o.max_tokens) + ")");
     }
     if (o.aggregate != options_.aggregate) throw input_error("cannot merge per-example and per-model scores");
+    if (o.extract != options_.extract || o.tokenize != options_.tokenize || o.normalize != options_.normalize ||
+        o.format != options_.format) {
+      throw input_error("cannot merge scores made with different --format, --extract, --normalize or --tokenize");
+    }
+  }
+
+  /// The metrics that read placeholder log-probabilities of a group: (token readers, option readers).
+  [[nodiscard]] std::pair<std::string, std::string> placeholder_users(const io::logprob_audit& a) const {
+    std::string tokens, options;
+    for (const auto& m : options_.metrics) {
+      if (needs_token_logprobs(m.kind) && a.token_placeholders()) tokens += (tokens.empty() ? "" : ", ") + m.name;
+      if (needs_option_logliks(m.kind) && a.option_placeholders()) options += (options.empty() ? "" : ", ") + m.name;
+    }
+    return {tokens, options};
+  }
+
+  /// What a record tells beyond its values: its log-probabilities (per group), whether its answer
+  /// could be extracted, and whether the values agree with the scores the framework stored.
+  void note_record(const io::record& r, const std::pair<std::string, std::string>& mt) {
+    audits_[mt].add(r);
+    if (scratch_.text_done && scratch_.text_scores) {
+      ++generations_;
+      if (!scratch_.text_scores->extracted) {
+        ++extraction_failed_;
+        if (first_failed_.size() < 5) first_failed_.push_back(r.source + ":" + std::to_string(r.line));
+      }
+    }
+    const auto& metrics = options_.metrics;
+    if (twins_.empty()) {
+      note_auto_choice(r);
+      twins_.resize(metrics.size());
+      for (std::size_t i = 0; i < metrics.size(); ++i) {
+        if (metrics[i].kind == metric_kind::exact_match) twins_[i].name = "exact_match";
+        if (metrics[i].kind == metric_kind::mc_grade) twins_[i].name = options_.format == "inspect" ? "choice" : "acc";
+        if (metrics[i].kind == metric_kind::acc_norm) twins_[i].name = "acc_norm";
+      }
+    }
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (twins_[i].name.empty() || !values_[i]) continue;
+      if (const auto v = r.stored_value(twins_[i].name)) {
+        ++twins_[i].compared;
+        if (*v != *values_[i] && twins_[i].differ++ == 0) {
+          twins_[i].first = r.source + ":" + std::to_string(r.line) + " (" + detail::short_number(*values_[i]) +
+                            " against " + detail::short_number(*v) + ")";
+        }
+      }
+    }
   }
 
   /// Adds one record's values to its group; first checks that no sum overflows, so a bad record
@@ -571,7 +766,22 @@ class scorer {
     }
   }
 
+  /// A metric's comparison with the score the framework stored under the same meaning.
+  struct twin {
+    std::string name;           // the stored score's name ("" when none)
+    std::uint64_t compared = 0; // records with both
+    std::uint64_t differ = 0;   // of which different
+    std::string first;          // the first difference, file:line (ours against theirs)
+  };
+
   scorer_options options_;
+  generation_scorer text_;
+  std::map<std::pair<std::string, std::string>, io::logprob_audit> audits_;
+  std::uint64_t generations_ = 0, extraction_failed_ = 0;
+  std::vector<std::string> first_failed_;
+  std::vector<twin> twins_;
+  std::string auto_reason_;
+  bool auto_chosen_ = false;  // the metrics were chosen from the first record
   std::map<std::pair<std::string, std::string>, detail::group_scores> groups_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of_;  // -> filter, where
   std::unordered_map<std::uint64_t, std::size_t> documents_;  // document key -> source index

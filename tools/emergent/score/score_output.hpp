@@ -90,7 +90,9 @@ inline void write_json_summary(std::ostream& out, const scoring::scorer& sc, boo
     out << (i ? ", " : "") << json_string(sc.metrics()[i].name) << ": {\"scored\": " << sc.counts()[i].scored
         << ", \"not_applicable\": " << sc.counts()[i].not_applicable << "}";
   }
-  out << "}, \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
+  const auto [generations, failed] = sc.extraction_counts();
+  out << "}, \"generations\": " << generations << ", \"extraction_failed\": " << failed
+      << ", \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
 }
 
 /// The summary on standard error: "read N, scored N, skipped N", per-metric counts when some metric
@@ -125,6 +127,8 @@ inline void report_summary(const char* command, const scoring::scorer& sc, bool 
   if (any_derived) {
     std::cerr << "emergent " << command << ": FLOPs of some models were derived as 6*N*D (flops_derived=true)\n";
   }
+  // What auto picked and why, failed answer extractions, agreement with stored scores, placeholders.
+  for (const auto& n : sc.notes()) std::cerr << "emergent " << command << ": " << n << '\n';
 }
 
 /// Runs f(); an input_error of the library comes back with the command's prefix ("score: "), a
