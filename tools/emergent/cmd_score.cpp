@@ -441,7 +441,10 @@ void run(const options_t& o) {
     }
   };
 
-  io::read_options ro;
+  const io::input_format format = io::parse_input_format(o.format);
+  io::reader_context context;  // one line buffer and parser for every file
+  io::input_options ro;
+  ro.mapping = mapping;
   ro.skip_bad = o.skip_bad;
   ro.filter = o.filter;
   ro.model = o.model;
@@ -588,20 +591,7 @@ void run(const options_t& o) {
   for (file_index = 0; file_index < o.files.size(); ++file_index) {
     const std::string& path = o.files[file_index];
     bar.start(path);
-    io::read_summary s;
-    if (o.format == "lm-eval") {
-      s = io::read_lm_eval_samples_file(path, ro, sink);
-    } else if (o.format == "lm-eval-v03") {
-      s = io::read_lm_eval_write_out_file(path, ro, sink);
-    } else if (o.format == "helm") {
-      s = io::read_helm_scenario_state_file(input_path(o, path), ro, sink);
-    } else if (o.format == "inspect") {
-      s = io::read_inspect_log_file(path, ro, sink);
-    } else if (o.format == "csv") {
-      s = io::read_csv_file(path, *mapping, ro, sink);
-    } else {
-      s = io::read_jsonl_file(path, *mapping, ro, sink);
-    }
+    const io::read_summary s = io::read_file(format, path, ro, sink, context);
     bar.finish();
     total.read += s.read;
     total.delivered += s.delivered;

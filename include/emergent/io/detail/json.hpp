@@ -251,6 +251,14 @@ class file_stream final : public byte_stream {
     if (got < sizeof head && std::ferror(file_.get())) throw parse_error(path, 0, "", "read error");
     head_.assign(head, got);
   }
+  /// Continues reading at byte `offset` (`line` names it in errors).
+  void seek(std::uint64_t offset, std::size_t line) {
+    if (std::fseek(file_.get(), static_cast<long>(offset), SEEK_SET) != 0) {
+      throw parse_error(path_, line, "", "cannot seek to byte " + std::to_string(offset));
+    }
+    head_.clear();
+    served_ = 0;
+  }
   /// The first (up to 4) bytes of the file.
   [[nodiscard]] std::string_view head() const noexcept { return head_; }
   std::size_t read(char* buffer, std::size_t capacity) override {
@@ -343,17 +351,39 @@ inline void skip_or_throw(const parse_error& e, const read_options& options, rea
   if (summary.first_errors.size() < options.max_listed) summary.first_errors.emplace_back(e.what());
 }
 
+/// A part of a file made of whole lines: bytes [begin, end) of the file, whose first line is line
+/// `first_line` of the file (`begin` is 0 or just after a newline, `end` just after a newline or the
+/// file's size). The default is the whole file.
+struct line_range {
+  std::uint64_t begin = 0;                                       ///< first byte
+  std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  ///< one past the last byte (clamped to the size)
+  std::size_t first_line = 1;                                    ///< 1-based line number of the first byte
+};
+
 /// Streams a JSON Lines file in fixed-size chunks: memory is bounded by the chunk size and the
 /// longest line, never by the file size. Calls `on_line(data, len, line_number, complete)` for
 /// every non-blank line; `data` has at least SIMDJSON_PADDING readable bytes after `len`.
-/// `complete` is false for a last line that does not end with a newline.
-/// Compressed files (gzip, zstd) are decompressed while they are read, see open_input.
+/// `complete` is false for a last line that does not end with a newline. `buffer` is reused (its
+/// capacity is kept from call to call: no fresh zeroed 4 MiB per file); `range` reads a part.
+/// Compressed files (gzip, zstd) are decompressed while they are read (see open_input); a byte
+/// range of a compressed file is refused (its offsets are not those of the text).
 template <class OnLine>
-void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
+void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
+                           std::vector<char>& buffer, const line_range& range = {}) {
   std::unique_ptr<byte_stream> file = open_input(path);
+  const bool whole = range.begin == 0 && range.end == std::numeric_limits<std::uint64_t>::max();
+  if (!whole) {
+    auto* plain = dynamic_cast<file_stream*>(file.get());
+    if (plain == nullptr) {
+      throw parse_error(path, range.first_line, "", "a byte range of a compressed file cannot be read: decompress it first");
+    }
+    if (range.begin > 0) plain->seek(range.begin, range.first_line);
+  }
+  std::uint64_t left = range.end > range.begin ? range.end - range.begin : 0;  // bytes of the range not yet read
   std::size_t capacity = std::size_t{1} << 22;  // 4 MiB, grows only for a longer line
-  std::vector<char> buffer(capacity + simdjson::SIMDJSON_PADDING);
-  std::size_t begin = 0, end = 0, line_number = 1, consumed = 0;
+  if (buffer.size() > capacity + simdjson::SIMDJSON_PADDING) capacity = buffer.size() - simdjson::SIMDJSON_PADDING;
+  if (buffer.size() < capacity + simdjson::SIMDJSON_PADDING) buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
+  std::size_t begin = 0, end = 0, line_number = range.first_line, consumed = 0;
   bool eof = false;
   while (true) {
     // Complete lines in [begin, end).
@@ -389,11 +419,20 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
       capacity *= 2;
       buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
     }
-    const std::size_t got = file->read(buffer.data() + end, capacity - end);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity - end, left));
+    const std::size_t got = want == 0 ? 0 : file->read(buffer.data() + end, want);
     if (got == 0) eof = true;
+    left -= got;
     end += got;
     if (options.progress) options.progress(consumed);
   }
+}
+
+/// The same with a buffer of its own (one call, one file).
+template <class OnLine>
+void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
+  std::vector<char> buffer;
+  for_each_line_in_file(path, options, std::forward<OnLine>(on_line), buffer);
 }
 
 /// The same over an in-memory buffer (tests, fuzzing): copies it once into a padded string.
