@@ -591,3 +591,63 @@ TEST_CASE("lm-eval printed tables: the configuration line, nested groups, the re
   CHECK_THROWS_WITH_AS(emergent::io::read_lm_eval_table("no table here\n", "t.md"),
                        doctest::Contains("no lm-eval results table"), parse_error);
 }
+
+// ------------------------------------------------------------------ --format auto
+
+TEST_CASE("format auto-detection: every fixture is recognised from its name and first bytes") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl", "lm-eval"},
+      {"lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl.gz", "lm-eval"},
+      {"lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl.zst", "lm-eval"},
+      {"lm_eval/samples_constructed_mc_2026-01-01T00-00-00.000000.jsonl", "lm-eval"},
+      {"lm_eval/winogrande_write_out_info_llama-2-7b_first25.json", "lm-eval-v03"},
+      {"lm_eval/results_2026-01-21T03-44-18.458309.json", "lm-eval-results"},
+      {"lm_eval/results_mamba2-130m_groups.json.zst", "lm-eval-results"},
+      {"pythia_results/pythia-160m/zero-shot/160m_step0.json", "lm-eval-results"},
+      {"helm/mmlu_philosophy_gpt2", "helm"},
+      {"helm/narrative_qa_gpt2/scenario_state.json", "helm"},
+      {"inspect/arc_easy_qwen2.5-0.5b.json", "inspect"},
+      {"inspect/arc_easy_qwen2.5-0.5b.json.gz", "inspect"},
+      {"inspect/2025-05-12T20-28-13-04-00_popularity.json", "inspect"},
+      {"inspect/log_read_sample.json", "inspect"},
+      {"inspect/mmlu-summary-choices.eval", "inspect-eval"},
+      {"inspect/arc_easy_qwen2.5-0.5b.zstd.eval", "inspect-eval"},
+      {"openai_evals/self_prompting_oriprompt.log", "openai-evals"},
+      {"openai_evals/test_match_constructed.jsonl", "openai-evals"},
+      {"lm_eval/printed_tables/mmlu_stem_10_hf_pretrained-EleutherAI-pythia-14m-deduped-dtype-float32-device-cpu.txt", "lm-eval-table"},
+      {"winogrande_5shot_option_loglik_llama2_mistral.csv", "csv"},
+  };
+  for (const auto& [file, format] : cases) {
+    CAPTURE(file);
+    CHECK(emergent::io::detect_input_format(data_dir + file).name() == format);
+  }
+  // By content alone, under a name that says nothing.
+  const std::string samples = slurp(data_dir + "lm_eval/samples_constructed_mc_2026-01-01T00-00-00.000000.jsonl");
+  CHECK(emergent::io::detect_input_format_of(samples, "dump.jsonl").name() == "lm-eval");
+  const std::string v03 = slurp(data_dir + "lm_eval/winogrande_write_out_info_llama-2-7b_first25.json");
+  CHECK(emergent::io::detect_input_format_of(v03, "x.json").name() == "lm-eval-v03");
+  const std::string helm = slurp(data_dir + "helm/narrative_qa_gpt2/scenario_state.json");
+  CHECK(emergent::io::detect_input_format_of(helm, "x.json").name() == "helm");
+  CHECK(emergent::io::detect_input_format_of(helm.substr(0, 300), "x.json").name() == "helm");  // a cut prefix
+}
+
+TEST_CASE("format auto-detection: ambiguous and unknown inputs name the candidates") {
+  using emergent::input_error;
+  const std::string both = R"({"eval": {"model": "m"}, "samples": [], "results": {}, "versions": {}})";
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format_of(both, "x.json"),
+                       "'x.json': the format is ambiguous: inspect (a JSON object with eval and samples/plan/status), "
+                       "lm-eval-results (a JSON object with results and versions/config); give --format",
+                       input_error);
+  // The name says lm-eval, the content says openai/evals.
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format_of(R"({"spec": {}})", "samples_t_2026-01-01T00-00-00.jsonl"),
+                       doctest::Contains("ambiguous: lm-eval (the name samples_<task>_<date>.jsonl), openai-evals"), input_error);
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format_of(R"({"hello": 1})", "x.json", "dir/x.json"),
+                       doctest::Contains("'dir/x.json': cannot tell the format from the name or the first bytes; give --format (lm-eval"),
+                       input_error);
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format_of("", "x"), doctest::Contains("cannot tell"), input_error);
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format(data_dir + "helm"), doctest::Contains("not a HELM run folder"), input_error);
+  CHECK_THROWS_WITH_AS(emergent::io::detect_input_format(data_dir + "no_such_file.json"), doctest::Contains("cannot open file"),
+                       parse_error);
+  // The key scanner tolerates a cut document and keys inside strings.
+  CHECK(emergent::io::detail::json_keys_at_depth(R"({"a": "x\"y:", "b": {"c": 1}, "d)", 1) == std::vector<std::string>{"a", "b"});
+}

@@ -11,6 +11,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
 #include "emergent/io/detail/jsonl_driver.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io {
@@ -112,13 +113,21 @@ inline read_summary read_openai_evals(std::string_view text, std::string_view so
                                    });
 }
 
-/// Reads an openai/evals record log file, streaming it (gzip/zstd decompressed when
-/// emergent/io/decompress.hpp is part of the program).
-inline read_summary read_openai_evals_file(const std::string& path, const read_options& options, const record_sink& sink) {
+/// Reads an openai/evals record log file, streaming it with the buffers of `context` (gzip/zstd
+/// decompressed when emergent/io/decompress.hpp is part of the program).
+inline read_summary read_openai_evals_file(const std::string& path, const read_options& options, const record_sink& sink,
+                                           reader_context& context) {
   detail::openai_evals_state state;
-  return detail::read_jsonl_file(path, options, sink, [&](detail::element root, const detail::where& at, record& r) {
-    return detail::fill_openai_evals_line(root, at, r, state);
-  });
+  return detail::read_jsonl_file(
+      path, options, sink,
+      [&](detail::element root, const detail::where& at, record& r) { return detail::fill_openai_evals_line(root, at, r, state); },
+      context);
+}
+
+/// Reads an openai/evals record log file with buffers of its own.
+inline read_summary read_openai_evals_file(const std::string& path, const read_options& options, const record_sink& sink) {
+  reader_context context;
+  return read_openai_evals_file(path, options, sink, context);
 }
 
 }  // namespace emergent::io
