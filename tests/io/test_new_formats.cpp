@@ -617,9 +617,9 @@ TEST_CASE("format auto-detection: every fixture is recognised from its name and 
       {"lm_eval/printed_tables/mmlu_stem_10_hf_pretrained-EleutherAI-pythia-14m-deduped-dtype-float32-device-cpu.txt", "lm-eval-table"},
       {"winogrande_5shot_option_loglik_llama2_mistral.csv", "csv"},
   };
-  for (const auto& [file, format] : cases) {
-    CAPTURE(file);
-    CHECK(emergent::io::detect_input_format(data_dir + file).name() == format);
+  for (const auto& c : cases) {
+    CAPTURE(c.first);
+    CHECK(emergent::io::detect_input_format(data_dir + c.first).name() == c.second);
   }
   // By content alone, under a name that says nothing.
   const std::string samples = slurp(data_dir + "lm_eval/samples_constructed_mc_2026-01-01T00-00-00.000000.jsonl");
