@@ -31,14 +31,14 @@ measure() {  # prints "wall_s cpu_s peak_kb" of the run with the median CPU time
   printf '%s\n' "${runs[@]}" | sort -k2 -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p"
 }
 
-read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model "$input")
+read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$input")
 if [ -n "${COMPRESS:-}" ]; then
   case "$COMPRESS" in
     gz) packed=$input.gz; [ -f "$packed" ] || gzip -6 -c "$input" >"$packed" ;;
     zst) packed=$input.zst; [ -f "$packed" ] || zstd -3 -q -c "$input" >"$packed" ;;
     *) echo "COMPRESS must be gz or zst" >&2; exit 2 ;;
   esac
-  read -r z_wall z_cpu z_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model "$packed")
+  read -r z_wall z_cpu z_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$packed")
   awk -v b="$bytes" -v zb="$(stat -c %s "$packed")" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v zw="$z_wall" -v zc="$z_cpu" -v zk="$z_kb" -v k="$COMPRESS" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
     printf "input: %.0f MB lm-eval-shaped JSONL (%s: %.0f MB); load average %s on %d cores\n", b / 1e6, k, zb / 1e6, load, '"$(nproc)"';
     printf "%-22s %9s %9s %12s %12s %10s\n", "", "wall s", "CPU s", "MB/s (wall)", "MB/s (CPU)", "peak RSS";

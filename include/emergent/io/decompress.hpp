@@ -64,6 +64,7 @@ class gzip_stream final : public byte_stream {
     }
     return static_cast<std::size_t>(reinterpret_cast<char*>(z_.next_out) - buffer);
   }
+  [[nodiscard]] std::uint64_t file_position() const override { return in_->file_position(); }
 
  private:
   [[noreturn]] void fail(const std::string& message) const { throw parse_error(source_, 0, "", message); }
@@ -103,6 +104,7 @@ class zstd_stream final : public byte_stream {
     }
     return out.pos;
   }
+  [[nodiscard]] std::uint64_t file_position() const override { return in_->file_position(); }
 
  private:
   [[noreturn]] void fail(const std::string& message) const { throw parse_error(source_, 0, "", message); }
@@ -134,11 +136,14 @@ class memory_stream final : public byte_stream {
     const std::size_t n = std::min(capacity, text_.size());
     std::memcpy(buffer, text_.data(), n);
     text_.remove_prefix(n);
+    read_ += n;
     return n;
   }
+  [[nodiscard]] std::uint64_t file_position() const override { return read_; }
 
  private:
   std::string_view text_;
+  std::uint64_t read_ = 0;
 };
 
 }  // namespace detail

@@ -72,6 +72,14 @@ class zip_reader {
     return out;
   }
 
+  /// The compressed size of member `name` in bytes (0 when unknown): progress through the archive.
+  [[nodiscard]] std::uint64_t compressed_size(const std::string& name) const {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat(zip_, name.c_str(), 0, &st) != 0 || (st.valid & ZIP_STAT_COMP_SIZE) == 0) return 0;
+    return st.comp_size;
+  }
+
   /// Whether the archive has a member of this name.
   [[nodiscard]] bool has(const std::string& name) const { return zip_name_locate(zip_, name.c_str(), 0) >= 0; }
 
@@ -227,7 +235,7 @@ inline read_summary read_inspect_archive(const zip_reader& zip, const std::strin
   simdjson::dom::parser parser;
   record r;
   duplicate_detector duplicates;
-  std::size_t done = 0;
+  std::uint64_t done = 0;  // compressed bytes of the samples read so far
   for (const inspect_member& m : inspect_sample_members(zip.names(), source)) {
     const std::string member_source = source + "/" + m.name;
     const where at{member_source, 1};
@@ -249,7 +257,10 @@ inline read_summary read_inspect_archive(const zip_reader& zip, const std::strin
     } catch (const parse_error& err) {
       skip_or_throw(err, options, summary);
     }
-    if (options.progress) options.progress(++done);
+    if (options.progress) {
+      done += zip.compressed_size(m.name);
+      options.progress(static_cast<std::size_t>(done));
+    }
   }
   return summary;
 }

@@ -51,7 +51,8 @@ inline std::vector<aggregate_result> read_lm_eval_table(std::string_view text, s
   struct columns {
     std::size_t task = 0, filter = 0, shots = 0, metric = 0, value = 0, stderr_ = 0, count = 0;
   };
-  std::optional<columns> cols;
+  columns cols;  // of the current table (a plain struct and a flag: GCC -O2 warns on std::optional here)
+  bool in_table = false;
   std::vector<std::pair<std::size_t, std::string>> stack;  // (indent, task) of the rows above
   std::string task;
   std::size_t line_no = 0;
@@ -74,7 +75,7 @@ inline std::vector<aggregate_result> read_lm_eval_table(std::string_view text, s
           revision = detail::model_arg(args, "revision");
         }
       }
-      cols.reset();  // a table ends at a line that is not a table row
+      in_table = false;  // a table ends at a line that is not a table row
       continue;
     }
     const std::vector<std::string_view> cells = detail::table_cells(t);
@@ -96,16 +97,17 @@ inline std::vector<aggregate_result> read_lm_eval_table(std::string_view text, s
         if (!have[k]) throw parse_error(file, line_no, names[k], "missing from the table header");
       }
       cols = c;
+      in_table = true;
       saw_table = true;
       stack.clear();
       task.clear();
       continue;
     }
-    if (!cols) throw parse_error(file, line_no, "", "a table row before any |Tasks| or |Groups| header");
+    if (!in_table) throw parse_error(file, line_no, "", "a table row before any |Tasks| or |Groups| header");
     if (first.find_first_not_of("-:") == std::string_view::npos && !first.empty()) continue;  // |---|---:|
-    if (cells.size() != cols->count) {
+    if (cells.size() != cols.count) {
       throw parse_error(file, line_no, "",
-                        std::to_string(cells.size()) + " cells where the header has " + std::to_string(cols->count));
+                        std::to_string(cells.size()) + " cells where the header has " + std::to_string(cols.count));
     }
     if (!first.empty()) {  // a new task; " - name" is a subtask, nested by its indentation
       const std::string_view raw = cells.front();
@@ -133,21 +135,21 @@ inline std::vector<aggregate_result> read_lm_eval_table(std::string_view text, s
     row.task = task;
     row.alias = task;
     if (stack.size() >= 2) row.parent = stack[stack.size() - 2].second;
-    row.filter = std::string(trim_view(cells[cols->filter]));
+    row.filter = std::string(trim_view(cells[cols.filter]));
     if (row.filter.empty()) row.filter = "none";
-    row.metric = std::string(trim_view(cells[cols->metric]));
+    row.metric = std::string(trim_view(cells[cols.metric]));
     if (row.metric.empty()) throw parse_error(file, line_no, "Metric", "empty");
-    const std::string_view value = trim_view(cells[cols->value]);
+    const std::string_view value = trim_view(cells[cols.value]);
     const auto v = detail::number_from_text(value);
     if (!v) throw parse_error(file, line_no, "Value", "'" + std::string(value.substr(0, 40)) + "' is not a number");
     row.value = *v;
-    const std::string_view se = trim_view(cells[cols->stderr_]);
+    const std::string_view se = trim_view(cells[cols.stderr_]);
     if (!se.empty() && se != "N/A") {
       const auto s = detail::number_from_text(se);
       if (!s) throw parse_error(file, line_no, "Stderr", "'" + std::string(se.substr(0, 40)) + "' is not a number");
       row.stderr_value = *s;
     }
-    const std::string_view shots = trim_view(cells[cols->shots]);
+    const std::string_view shots = trim_view(cells[cols.shots]);
     if (!shots.empty() && shots != "N/A") {
       const auto s = detail::number_from_text(shots);
       if (!s) throw parse_error(file, line_no, "n-shot", "'" + std::string(shots.substr(0, 40)) + "' is not a number");

@@ -239,6 +239,9 @@ class byte_stream {
   virtual ~byte_stream() = default;
   /// Reads up to `capacity` bytes into `buffer`; 0 means the end of the stream.
   virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+  /// How many bytes of the underlying file were read so far (compressed bytes for a decompressing
+  /// stream): the progress through the file.
+  [[nodiscard]] virtual std::uint64_t file_position() const = 0;
 };
 
 /// A file read with stdio; the first bytes, already read to recognise the compression, are served first.
@@ -258,6 +261,7 @@ class file_stream final : public byte_stream {
     }
     head_.clear();
     served_ = 0;
+    position_ = offset;
   }
   /// The first (up to 4) bytes of the file.
   [[nodiscard]] std::string_view head() const noexcept { return head_; }
@@ -271,14 +275,17 @@ class file_stream final : public byte_stream {
     }
     const std::size_t got = std::fread(buffer + n, 1, capacity - n, file_.get());
     if (got == 0 && std::ferror(file_.get())) throw parse_error(path_, 0, "", "read error");
+    position_ += n + got;
     return n + got;
   }
+  [[nodiscard]] std::uint64_t file_position() const override { return position_; }
 
  private:
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
   std::string head_;
   std::size_t served_ = 0;
+  std::uint64_t position_ = 0;
 };
 
 /// Wraps a stream of compressed bytes into a stream of the decompressed bytes. Set by
@@ -371,6 +378,7 @@ template <class OnLine>
 void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
                            std::vector<char>& buffer, const line_range& range = {}) {
   std::unique_ptr<byte_stream> file = open_input(path);
+  const bool compressed = dynamic_cast<file_stream*>(file.get()) == nullptr;
   const bool whole = range.begin == 0 && range.end == std::numeric_limits<std::uint64_t>::max();
   if (!whole) {
     auto* plain = dynamic_cast<file_stream*>(file.get());
@@ -406,7 +414,7 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
         on_line(buffer.data() + begin, end - begin, line_number, false);
         consumed += end - begin;
       }
-      if (options.progress) options.progress(consumed);
+      if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
       return;
     }
     // Move the partial line to the front, grow if it fills the buffer, read more.
@@ -424,7 +432,7 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
     if (got == 0) eof = true;
     left -= got;
     end += got;
-    if (options.progress) options.progress(consumed);
+    if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
   }
 }
 
