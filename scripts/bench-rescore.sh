@@ -5,6 +5,8 @@
 # ratio and the peak resident memory of each (/usr/bin/time -v); then `emergent score --threads 2`
 # against one thread (wall and CPU time, speed-up), with the load average and `uptime`.
 # Usage: [REPEATS=3] scripts/bench-rescore.sh [SIZE_MB]
+# COMPRESS=gz|zst instead re-scores a gzip (-6) or zstd (-3) copy of the input beside the plain file,
+# both with `emergent score` on one thread; MB/s are of the uncompressed bytes (the decompressed text).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1000}
@@ -32,6 +34,21 @@ measure() {  # prints "wall_s cpu_s peak_kb" of the run with the median CPU time
 }
 
 read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$input")
+if [ -n "${COMPRESS:-}" ]; then
+  case "$COMPRESS" in
+    gz) packed=$input.gz; [ -f "$packed" ] || gzip -6 -c "$input" >"$packed" ;;
+    zst) packed=$input.zst; [ -f "$packed" ] || zstd -3 -q -c "$input" >"$packed" ;;
+    *) echo "COMPRESS must be gz or zst" >&2; exit 2 ;;
+  esac
+  read -r z_wall z_cpu z_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$packed")
+  awk -v b="$bytes" -v zb="$(stat -c %s "$packed")" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v zw="$z_wall" -v zc="$z_cpu" -v zk="$z_kb" -v k="$COMPRESS" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    printf "input: %.0f MB lm-eval-shaped JSONL (%s: %.0f MB); load average %s on %d cores\n", b / 1e6, k, zb / 1e6, load, '"$(nproc)"';
+    printf "%-22s %9s %9s %12s %12s %10s\n", "", "wall s", "CPU s", "MB/s (wall)", "MB/s (CPU)", "peak RSS";
+    printf "%-22s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "emergent score, plain", cw, cc, b / 1e6 / cw, b / 1e6 / cc, ck / 1024;
+    printf "%-22s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "emergent score, " k, zw, zc, b / 1e6 / zw, b / 1e6 / zc, zk / 1024;
+    printf "ratio (%s / plain): wall %.2fx, CPU %.2fx\n", k, zw / cw, zc / cc }'
+  exit 0
+fi
 read -r t_wall t_cpu t_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model --threads 2 "$input")
 repeats_main=$repeats
 repeats=1

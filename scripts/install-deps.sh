@@ -6,7 +6,8 @@
 set -euo pipefail
 what=${1:-all}
 
-build_pkgs=(g++-12 cmake ninja-build pkg-config libeigen3-dev libboost-math-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev)
+build_pkgs=(g++-12 cmake ninja-build pkg-config libeigen3-dev libboost-math-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev
+            zlib1g-dev libzstd-dev libzip-dev)  # emergent::io: .gz/.zst inputs, Inspect .eval archives
 test_pkgs=(clang-14 libclang-rt-14-dev libc++-14-dev libc++abi-14-dev doctest-dev libbenchmark-dev libedlib-dev doxygen
            python3 python3-numpy python3-scipy python3-sklearn r-cran-segmented chromium
            librsvg2-bin python3-jsonschema

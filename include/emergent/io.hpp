@@ -15,3 +15,11 @@
 #include "emergent/io/dispatch.hpp"
 #include "emergent/io/compute.hpp"
 #include "emergent/io/logprob_audit.hpp"
+#include "emergent/io/lm_eval_table.hpp"
+#include "emergent/io/openai_evals.hpp"
+#include "emergent/io/detect_format.hpp"
+#if defined(EMERGENT_IO_COMPRESSION)
+// Compressed inputs and Inspect .eval archives (zlib, libzstd, libzip; CMake option EMERGENT_IO_COMPRESSION).
+#include "emergent/io/decompress.hpp"
+#include "emergent/io/inspect_eval.hpp"
+#endif

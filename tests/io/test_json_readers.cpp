@@ -194,8 +194,11 @@ TEST_CASE("Inspect JSON logs: samples, model, task; re-scored match/choice equal
   CHECK(arc[1].chosen == 3);
 }
 
-TEST_CASE("Inspect .eval archives are refused with the conversion command") {
+TEST_CASE("Inspect .eval archives given to the JSON log reader are refused, naming the archive reader") {
   CHECK_THROWS_WITH_AS(emergent::io::read_inspect_log_file(data_dir + "inspect/mmlu-summary-choices.eval", {},
                                                            [](const emergent::io::record&) {}),
+                       doctest::Contains("read_inspect_eval_file (emergent/io/inspect_eval.hpp"), emergent::parse_error);
+  const std::string zip("PK\x03\x04rest", 8);
+  CHECK_THROWS_WITH_AS(emergent::io::read_inspect_log(zip, "x.eval", {}, [](const emergent::io::record&) {}),
                        doctest::Contains("inspect log convert --to json"), emergent::parse_error);
 }

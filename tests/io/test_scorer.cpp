@@ -403,7 +403,7 @@ TEST_CASE("dispatch: names, mapping required, line ranges only for line formats,
   for (const auto f : io::input_formats) CHECK(io::parse_input_format(io::to_string(f)) == f);
   CHECK_FALSE(io::find_input_format("xml"));
   CHECK_THROWS_WITH_AS(io::parse_input_format("xml"),
-                       "unknown input format 'xml' (known: lm-eval, lm-eval-v03, helm, inspect, csv, jsonl)",
+                       "unknown input format 'xml' (known: lm-eval, lm-eval-v03, helm, inspect, csv, jsonl, inspect-eval, openai-evals)",
                        emergent::input_error);
   CHECK(io::needs_column_mapping(io::input_format::csv));
   CHECK_FALSE(io::reads_line_ranges(io::input_format::csv));

@@ -17,6 +17,8 @@
 
 #include <emergent/core/error.hpp>
 #include <emergent/io.hpp>
+#include <emergent/io/detect_format.hpp>
+#include <emergent/io/dispatch.hpp>
 #include <emergent/scoring/read_parallel.hpp>
 #include <emergent/scoring/scorer.hpp>
 #include <emergent/scoring/scorer_state.hpp>
@@ -75,7 +77,7 @@ class progress_bar {
 };
 
 struct options_t {
-  std::string format = "lm-eval";
+  std::string format = "auto";
   std::string metrics = "auto";
   std::string compute;
   bool per_example = false;
@@ -165,7 +167,153 @@ void check_options(const options_t& o) {
   }
 }
 
-void run(const options_t& o) {
+/// `--format auto`: the format of every input from its name and first bytes; all must agree. With a
+/// column mapping (--map, --map-file) a .csv input is csv and any other jsonl.
+std::string resolve_format(const options_t& o) {
+  for (const auto& f : o.files) check_input_file(f, "score: FILES", true);
+  std::string found, first_file, why;
+  for (const auto& f : o.files) {
+    std::string name;
+    std::string reason;
+    if (!o.map.empty() || !o.map_file.empty()) {
+      std::string base = std::filesystem::path(f).filename().string();
+      for (const char* ext : {".gz", ".zst"}) {
+        const std::string e(ext);
+        if (base.size() > e.size() && base.compare(base.size() - e.size(), e.size(), e) == 0) base.resize(base.size() - e.size());
+      }
+      const bool csv = base.size() > 4 && base.compare(base.size() - 4, 4, ".csv") == 0;
+      name = csv ? "csv" : "jsonl";
+      reason = "a column mapping was given";
+    } else {
+      io::detected_format d;
+      try {
+        d = io::detect_input_format(f);
+      } catch (const input_error& e) {
+        throw input_error(std::string("score: --format auto: ") + e.what());
+      }
+      name = d.name();
+      reason = d.why;
+    }
+    if (found.empty()) {
+      found = name;
+      first_file = f;
+      why = reason;
+    } else if (name != found) {
+      throw input_error("score: --format auto: '" + first_file + "' is " + found + " (" + why + ") but '" + f + "' is " +
+                        name + " (" + reason + "): give files of one format, or --format");
+    }
+  }
+  return found;
+}
+
+/// `--format lm-eval-results` / `lm-eval-table`: aggregate numbers that lm-eval already computed,
+/// one row per (model, revision, task, metric, filter): the points of per-model (or per-checkpoint) curves.
+void run_aggregates(const options_t& o) {
+  const bool table = o.format == "lm-eval-table";
+  if (o.files.empty()) throw input_error("score: FILES: at least one file is required");
+  auto refuse = [&](bool given, const std::string& option) {
+    if (given) throw input_error("score: " + option + ": has no effect with --format " + o.format + " (it reads numbers lm-eval already computed)");
+  };
+  refuse(o.per_example, "--per-example");
+  refuse(!o.map.empty(), "--map");
+  refuse(!o.map_file.empty(), "--map-file");
+  refuse(o.level_given, "--level");
+  refuse(o.skip_bad, "--skip-bad");
+  refuse(!table && !o.model.empty(), "--model");
+  const bool json_out = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
+  if (!o.out.empty() && !json_out && !(o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".csv")) {
+    throw input_error("score: --out: '" + o.out + "' must end in .csv or .json");
+  }
+  std::vector<std::string> inputs;
+  for (const auto& f : o.files) {
+    check_input_file(f, "score: FILES", !table);
+    inputs.push_back(f);
+  }
+  check_distinct_inputs(inputs, "score: FILES");
+  if (!o.compute.empty()) {
+    check_input_file(o.compute, "score: --compute");
+    inputs.push_back(o.compute);
+  }
+  if (!o.out.empty()) check_not_an_input(o.out, inputs, "score: --out");
+  std::vector<std::string> wanted;  // --metrics: the metric names to keep (auto: all)
+  if (o.metrics != "auto") {
+    for (const auto& m : io::detail::split_list(o.metrics)) wanted.push_back(m);
+    if (wanted.empty()) throw input_error("score: --metrics: no metric named");
+  }
+  std::vector<io::aggregate_result> rows;
+  if (table) {
+    for (const auto& f : o.files) {
+      auto part = io::read_lm_eval_table_file(f, o.model);
+      for (auto& r : part) {
+        if (r.model.empty()) {
+          throw input_error("score: '" + f + "': the printed table does not name the model (no 'pretrained=' line above it): give it with --model");
+        }
+      }
+      rows.insert(rows.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+  } else {
+    rows = io::read_lm_eval_results_collection(o.files);
+  }
+  const std::size_t read = rows.size();
+  std::vector<io::aggregate_result> kept;
+  for (auto& r : rows) {
+    if (!o.filter.empty() && r.filter != o.filter) continue;
+    if (!o.task.empty() && r.task != o.task) continue;
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), r.metric) == wanted.end()) continue;
+    kept.push_back(std::move(r));
+  }
+  if (read > 0 && kept.empty()) {
+    throw input_error("score: no row of the " + std::to_string(read) + " read has the --filter/--task/--metrics asked for");
+  }
+  std::vector<io::compute_entry> compute;
+  if (!o.compute.empty()) compute = io::read_compute_table_file(o.compute);
+  std::optional<output_file> file_out;
+  if (!o.out.empty()) file_out.emplace(o.out, "score: --out");
+  std::ostream& out = file_out ? file_out->stream() : std::cout;
+  auto opt = [&](const std::optional<double>& v) { return v ? number(*v) : std::string(json_out ? "null" : ""); };
+  if (json_out) {
+    out << "{\"rows\": [";
+  } else {
+    out << "model,revision,task,parent,is_group,metric,filter,num_fewshot,n,value,stderr,source,params,tokens,flops,flops_derived\n";
+  }
+  bool first = true;
+  for (const auto& r : kept) {
+    const io::compute_entry* c = io::find_compute(compute, r.model);
+    if (json_out) {
+      out << (first ? "\n  {" : ",\n  {") << "\"model\": " << json_string(r.model) << ", \"revision\": " << json_string(r.revision)
+          << ", \"task\": " << json_string(r.task) << ", \"parent\": " << json_string(r.parent)
+          << ", \"is_group\": " << (r.is_group ? "true" : "false") << ", \"metric\": " << json_string(r.metric)
+          << ", \"filter\": " << json_string(r.filter) << ", \"num_fewshot\": " << opt(r.num_fewshot)
+          << ", \"n\": " << opt(r.n) << ", \"value\": " << number(r.value) << ", \"stderr\": " << opt(r.stderr_value)
+          << ", \"source\": " << json_string(r.source) << ", \"params\": " << opt(c ? c->parameters : std::nullopt)
+          << ", \"tokens\": " << opt(c ? c->tokens : std::nullopt) << ", \"flops\": " << opt(c ? c->flops : std::nullopt)
+          << ", \"flops_derived\": " << (c && c->flops_derived ? "true" : "false") << '}';
+    } else {
+      out << csv_field(r.model) << ',' << csv_field(r.revision) << ',' << csv_field(r.task) << ',' << csv_field(r.parent) << ','
+          << (r.is_group ? "true" : "false") << ',' << csv_field(r.metric) << ',' << csv_field(r.filter) << ','
+          << opt(r.num_fewshot) << ',' << opt(r.n) << ',' << number(r.value) << ',' << opt(r.stderr_value) << ','
+          << csv_field(r.source) << ',' << opt(c ? c->parameters : std::nullopt) << ',' << opt(c ? c->tokens : std::nullopt)
+          << ',' << opt(c ? c->flops : std::nullopt) << ',' << (c ? (c->flops_derived ? "true" : "false") : "") << '\n';
+    }
+    first = false;
+  }
+  if (json_out) out << "\n], \"summary\": {\"read\": " << read << ", \"written\": " << kept.size() << "}}\n";
+  if (file_out) {
+    file_out->commit();
+  } else {
+    check_stdout();
+  }
+  std::cerr << "emergent score: read " << read << " rows from " << o.files.size() << (o.files.size() == 1 ? " path" : " paths")
+            << ", wrote " << kept.size() << '\n';
+}
+
+void run(const options_t& given) {
+  options_t o = given;
+  if (o.format == "auto" && !o.files.empty()) o.format = resolve_format(o);
+  if (o.format == "lm-eval-results" || o.format == "lm-eval-table") {
+    run_aggregates(o);
+    return;
+  }
   check_options(o);
   const bool per_model = !o.per_example;  // per-model aggregates are the default
   const bool json_out = o.out.size() > 5 && o.out.substr(o.out.size() - 5) == ".json";
@@ -342,19 +490,23 @@ void run(const options_t& o) {
   } else {
     check_stdout();
   }
-  report_summary("score", sc, any_derived);
+  report_summary("score", sc, any_derived, !o.filter.empty());
 }
 
 void setup(CLI::App& app) {
   auto o = std::make_shared<options_t>();
   auto* cmd = app.add_subcommand("score", "Re-score evaluation dumps: per-example scores or per-model aggregates");
-  std::vector<std::string> formats;  // every format of io/dispatch.hpp
+  std::vector<std::string> formats{"auto"};  // every format of io/dispatch.hpp, and the aggregate tables
+  for (const io::input_format f : io::input_formats) formats.emplace_back(io::to_string(f));
+  formats.emplace_back("lm-eval-results");
+  formats.emplace_back("lm-eval-table");
   std::string format_list;
-  for (const io::input_format f : io::input_formats) {
-    formats.emplace_back(io::to_string(f));
-    format_list += (format_list.empty() ? "" : ", ") + formats.back();
-  }
-  cmd->add_option("--format", o->format, format_list)->check(CLI::IsMember(formats))->capture_default_str();
+  for (const auto& f : formats) format_list += (format_list.empty() ? "" : ", ") + f;
+  cmd->add_option("--format", o->format,
+                  format_list + " (auto: from each file's name and first bytes; gzip/zstd inputs are decompressed; "
+                                "lm-eval-results/-table write lm-eval's own numbers per model and checkpoint)")
+      ->check(CLI::IsMember(formats))
+      ->capture_default_str();
   cmd->add_option("--metrics", o->metrics,
                   "comma-separated: exact_match, exact_match_stripped, edit_distance, edit_similarity, token_accuracy, "
                   "brier, mc_grade (acc), acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto "

@@ -69,11 +69,12 @@ run_score(0 --format csv --map-file "${DATA}/winogrande_mapping.conf" --task wg 
 if(NOT score_err MATCHES "read 3, scored 2, skipped 1" OR NOT score_err MATCHES "skipped: [^\n]*bad.csv:3")
   message(FATAL_ERROR "unexpected summary: ${score_err}")
 endif()
-# 6. Unknown metrics and a missing mapping are input errors (2); a .eval archive is a parse error (3).
+# 6. Unknown metrics and a missing mapping are input errors (2); a .eval archive given as a JSON log is a
+#    parse error (3) that names the archive format.
 run_score(2 --format csv --map-file "${DATA}/winogrande_mapping.conf" --metrics nonsense "${WORK_DIR}/bad.csv")
 run_score(2 --format csv --metrics mc_grade "${WORK_DIR}/bad.csv")
 run_score(3 --format inspect "${DATA}/inspect/mmlu-summary-choices.eval")
-if(NOT score_err MATCHES "inspect log convert")
+if(NOT score_err MATCHES "--format inspect-eval")
   message(FATAL_ERROR "unexpected .eval message: ${score_err}")
 endif()
 

@@ -17,9 +17,15 @@
 #include "emergent/io/inspect.hpp"
 #include "emergent/io/lm_eval_samples.hpp"
 #include "emergent/io/lm_eval_write_out.hpp"
+#include "emergent/io/openai_evals.hpp"
 #include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 #include "emergent/io/table.hpp"
+#if defined(EMERGENT_IO_COMPRESSION)
+// gzip/zstd inputs for every format, and Inspect .eval archives (zlib, libzstd, libzip).
+#include "emergent/io/decompress.hpp"
+#include "emergent/io/inspect_eval.hpp"
+#endif
 
 namespace emergent::io {
 
@@ -30,15 +36,18 @@ enum class input_format {
   helm,         ///< HELM `scenario_state.json` (or its run folder)
   inspect,      ///< Inspect AI JSON evaluation log
   csv,          ///< CSV with a column mapping
-  jsonl         ///< JSON Lines with a field mapping
+  jsonl,        ///< JSON Lines with a field mapping
+  inspect_eval, ///< Inspect AI `.eval` archive (ZIP; needs EMERGENT_IO_COMPRESSION)
+  openai_evals  ///< openai/evals record log (JSON Lines: spec, events, final_report)
 };
 
 /// Every input format, in the order the CLI lists them.
-inline constexpr std::array<input_format, 6> input_formats = {input_format::lm_eval, input_format::lm_eval_v03,
-                                                              input_format::helm,    input_format::inspect,
-                                                              input_format::csv,     input_format::jsonl};
+inline constexpr std::array<input_format, 8> input_formats = {
+    input_format::lm_eval, input_format::lm_eval_v03,  input_format::helm,         input_format::inspect,
+    input_format::csv,     input_format::jsonl,        input_format::inspect_eval, input_format::openai_evals};
 
-/// The format's name as the CLI's `--format` spells it (`lm-eval`, `lm-eval-v03`, `helm`, `inspect`, `csv`, `jsonl`).
+/// The format's name as the CLI's `--format` spells it (`lm-eval`, `lm-eval-v03`, `helm`, `inspect`, `csv`, `jsonl`,
+/// `inspect-eval`, `openai-evals`).
 constexpr std::string_view to_string(input_format format) noexcept {
   switch (format) {
     case input_format::lm_eval: return "lm-eval";
@@ -47,6 +56,8 @@ constexpr std::string_view to_string(input_format format) noexcept {
     case input_format::inspect: return "inspect";
     case input_format::csv: return "csv";
     case input_format::jsonl: return "jsonl";
+    case input_format::inspect_eval: return "inspect-eval";
+    case input_format::openai_evals: return "openai-evals";
   }
   return "unknown";
 }
@@ -120,6 +131,13 @@ inline read_summary read_file(input_format format, const std::string& path, cons
     case input_format::inspect: return read_inspect_log_file(path, options, sink);
     case input_format::csv: return read_csv_file(path, detail::mapping_of(format, options), options, sink, context);
     case input_format::jsonl: return read_jsonl_file(path, detail::mapping_of(format, options), options, sink, context);
+    case input_format::inspect_eval:
+#if defined(EMERGENT_IO_COMPRESSION)
+      return read_inspect_eval_file(path, options, sink);
+#else
+      throw input_error("read_file: Inspect .eval archives need emergent built with EMERGENT_IO_COMPRESSION (libzip)");
+#endif
+    case input_format::openai_evals: return read_openai_evals_file(path, options, sink, context);
   }
   throw input_error("read_file: unknown input format");
 }
@@ -157,6 +175,13 @@ inline read_summary read_buffer(input_format format, std::string_view text, std:
     case input_format::inspect: return read_inspect_log(text, source, options, sink);
     case input_format::csv: return read_csv(text, source, detail::mapping_of(format, options), options, sink);
     case input_format::jsonl: return read_jsonl(text, source, detail::mapping_of(format, options), options, sink);
+    case input_format::inspect_eval:
+#if defined(EMERGENT_IO_COMPRESSION)
+      return read_inspect_eval(text, source, options, sink);
+#else
+      throw input_error("read_buffer: Inspect .eval archives need emergent built with EMERGENT_IO_COMPRESSION (libzip)");
+#endif
+    case input_format::openai_evals: return read_openai_evals(text, source, options, sink);
   }
   throw input_error("read_buffer: unknown input format");
 }

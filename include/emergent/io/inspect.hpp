@@ -1,6 +1,6 @@
 /// @file
-/// @brief Reader for Inspect AI evaluation logs in JSON (`inspect log convert --to json`; the
-///        binary `.eval` ZIP archive is recognised and refused with that advice).
+/// @brief Reader for Inspect AI evaluation logs in JSON (`--log-format json`, or `inspect log convert
+///        --to json`); the binary `.eval` archive is read by io/inspect_eval.hpp.
 #pragma once
 
 #include <simdjson.h>
@@ -121,8 +121,9 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
                                         const read_options& options, const record_sink& sink) {
   if (text.size() >= 4 && std::string_view(text.data(), 4) == std::string_view("PK\x03\x04", 4)) {
     throw parse_error(std::string(source), 0, "",
-                      "this is an Inspect .eval archive (ZIP), which emergent does not read: convert it with "
-                      "`inspect log convert --to json` first");
+                      "this is an Inspect .eval archive (ZIP), not a JSON log: read it with read_inspect_eval_file "
+                      "(emergent/io/inspect_eval.hpp; `emergent score --format inspect-eval` or `auto`), or "
+                      "convert it with `inspect log convert --to json`");
   }
   std::string model = options.model, task = options.task;
   if (auto raw = top_level_raw(text, "eval", source)) {
@@ -171,8 +172,9 @@ inline read_summary read_inspect_log(std::string_view text, std::string_view sou
   return detail::read_inspect_padded(padded, source, options, sink);
 }
 
-/// Reads an Inspect AI JSON log file (loaded whole). A `.eval` archive is refused with a
-/// `parse_error` that says to convert it with `inspect log convert --to json`.
+/// Reads an Inspect AI JSON log file (loaded whole; gzip/zstd decompressed when
+/// emergent/io/decompress.hpp is part of the program). A `.eval` archive is refused with a
+/// `parse_error` that points to read_inspect_eval_file (emergent/io/inspect_eval.hpp).
 inline read_summary read_inspect_log_file(const std::string& path, const read_options& options, const record_sink& sink) {
   const simdjson::padded_string text = detail::load_file(path);
   return detail::read_inspect_padded(text, path, options, sink);

@@ -5,6 +5,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +42,36 @@ struct aggregate_result {
   bool is_group = false;
   /// The group this task belongs to (from `group_subtasks`), empty at the top level.
   std::string parent;
+  /// The model's checkpoint (`revision=` of `config.model_args`, e.g. `step13000`), empty when not given.
+  std::string revision;
+  /// The file the number was read from.
+  std::string source;
 };
 
 namespace detail {
+
+/// The value of `key=` in a comma-separated `model_args` string ("pretrained=X,revision=Y"); empty when absent.
+inline std::string model_arg(std::string_view args, std::string_view key) {
+  while (!args.empty()) {
+    const auto comma = args.find(',');
+    const std::string_view part = args.substr(0, comma);
+    if (part.size() > key.size() && part.substr(0, key.size()) == key && part[key.size()] == '=') {
+      return std::string(part.substr(key.size() + 1));
+    }
+    if (comma == std::string_view::npos) break;
+    args.remove_prefix(comma + 1);
+  }
+  return "";
+}
+
+inline std::string revision_from_results(element root) {
+  if (auto config = member(root, "config")) {
+    if (auto args = member(*config, "model_args"); args && args->type() == element_type::STRING) {
+      return model_arg(std::string_view(*args), "revision");
+    }
+  }
+  return "";
+}
 
 inline std::string model_from_results(element root) {
   if (auto name = member(root, "model_name"); name && name->type() == element_type::STRING) {
@@ -76,6 +106,7 @@ inline std::vector<aggregate_result> read_lm_eval_results(std::string_view text,
   const element results = required(root, "results", at, "results");
   if (results.type() != element_type::OBJECT) at.fail("results", "expected an object");
   const std::string model = model_from_results(root);
+  const std::string revision = revision_from_results(root);
   std::optional<double> default_shots;
   if (auto config = member(root, "config")) {
     if (auto shots = member(*config, "num_fewshot"); shots && shots->type() != element_type::NULL_VALUE) {
@@ -89,6 +120,8 @@ inline std::vector<aggregate_result> read_lm_eval_results(std::string_view text,
     if (metrics.type() != element_type::OBJECT) at.fail(field, "expected an object of metrics");
     aggregate_result base;
     base.model = model;
+    base.revision = revision;
+    base.source = std::string(source);
     base.task = task;
     base.filter = "none";
     base.num_fewshot = default_shots;
@@ -148,10 +181,52 @@ inline std::vector<aggregate_result> read_lm_eval_results(std::string_view text,
   return out;
 }
 
-/// Reads an lm-evaluation-harness results file (small; loaded whole).
+/// Reads an lm-evaluation-harness results file (small; loaded whole; gzip/zstd decompressed when
+/// emergent/io/decompress.hpp is part of the program).
 inline std::vector<aggregate_result> read_lm_eval_results_file(const std::string& path) {
   const simdjson::padded_string text = detail::load_file(path);
   return read_lm_eval_results(std::string_view(text.data(), text.size()), path);
+}
+
+/// Reads a collection of lm-evaluation-harness results files into one table of (model, revision,
+/// task, metric, filter, value, stderr) rows, e.g. the Pythia suite's 672 files, one per model and
+/// checkpoint. Each path is a results file or a directory, walked recursively in name order: every
+/// `*.json` in it (also `.json.gz`, `.json.zst`) except lm-eval's `samples_*` files must be a
+/// results file (a parse_error names the first that is not). Rows keep the file order, then the
+/// order of read_lm_eval_results.
+inline std::vector<aggregate_result> read_lm_eval_results_collection(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  auto is_results_name = [](const fs::path& p) {
+    const std::string name = p.filename().string();
+    if (name.rfind("samples_", 0) == 0) return false;
+    for (const char* ext : {".json", ".json.gz", ".json.zst"}) {
+      const std::string e(ext);
+      if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) return true;
+    }
+    return false;
+  };
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && is_results_name(it->path())) found.push_back(it->path().string());
+      }
+      if (ec) throw parse_error(p, 0, "", "cannot list the directory: " + ec.message());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) throw parse_error(p, 0, "", "no results file (*.json) in this directory");
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  std::vector<aggregate_result> out;
+  for (const auto& f : files) {
+    std::vector<aggregate_result> rows = read_lm_eval_results_file(f);
+    out.insert(out.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+  }
+  return out;
 }
 
 }  // namespace emergent::io

@@ -206,9 +206,14 @@ inline void fill_lm_eval_sample(element root, const where& at, record& r, std::v
   }
 }
 
-/// lm-eval names its sample files `samples_<task>_<ISO date>.jsonl`: returns <task> and <date>.
+/// lm-eval names its sample files `samples_<task>_<ISO date>.jsonl` (`.jsonl.gz`, `.jsonl.zst` when
+/// compressed): returns <task> and <date>.
 inline std::pair<std::string, std::string> lm_eval_sample_name(const std::string& path) {
-  const std::string name = std::filesystem::path(path).filename().string();
+  std::string name = std::filesystem::path(path).filename().string();
+  for (const char* ext : {".gz", ".zst"}) {
+    const std::string e(ext);
+    if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0) name.resize(name.size() - e.size());
+  }
   const std::string prefix = "samples_", suffix = ".jsonl";
   if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
       name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {

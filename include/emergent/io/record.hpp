@@ -117,7 +117,8 @@ struct read_summary {
   std::size_t delivered = 0;
   /// Malformed records skipped (only with `read_options::skip_bad`).
   std::size_t skipped = 0;
-  /// Records left out on purpose (another filter than `read_options::filter`).
+  /// Records left out on purpose (another filter than `read_options::filter`), and lines that hold
+  /// no record (openai/evals `spec`, `final_report` and events other than `match`).
   std::size_t ignored = 0;
   /// The first problems found, as `file:line: field: message` (at most `read_options::max_listed`).
   std::vector<std::string> first_errors;

@@ -97,7 +97,9 @@ inline void write_json_summary(std::ostream& out, const scoring::scorer& sc, boo
 
 /// The summary on standard error: "read N, scored N, skipped N", per-metric counts when some metric
 /// did not apply to some records, the first skipped records.
-inline void report_summary(const char* command, const scoring::scorer& sc, bool any_derived) {
+/// `filter_given`: whether --filter chose a filter (else the ignored lines are openai/evals lines that
+/// hold no record: spec, final report, events other than match).
+inline void report_summary(const char* command, const scoring::scorer& sc, bool any_derived, bool filter_given = true) {
   const auto& total = sc.summary();
   const bool uniform = sc.uniform();
   std::cerr << "emergent " << command << ": read " << total.read;
@@ -107,7 +109,11 @@ inline void report_summary(const char* command, const scoring::scorer& sc, bool 
     std::cerr << ", delivered " << total.delivered;
   }
   std::cerr << ", skipped " << total.skipped;
-  if (total.ignored > 0) std::cerr << " (" << total.ignored << " records of other filters ignored)";
+  if (total.ignored > 0) {
+    std::cerr << " (" << total.ignored
+              << (filter_given ? " records of other filters ignored)"
+                               : " lines that hold no record ignored: openai/evals spec, report and non-match events)");
+  }
   std::cerr << '\n';
   if (!uniform) {
     for (std::size_t i = 0; i < sc.metrics().size(); ++i) {

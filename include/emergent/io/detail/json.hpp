@@ -213,13 +213,135 @@ inline element required(element e, std::string_view key, const where& at, std::s
   at.fail(field, "missing");
 }
 
-/// Loads a whole file with simdjson's padding; parse_error when it cannot be read.
-inline simdjson::padded_string load_file(const std::string& path) {
-  simdjson::padded_string text;
-  if (auto err = simdjson::padded_string::load(path).get(text)) {
-    throw parse_error(path, 0, "", std::string("cannot read file: ") + simdjson::error_message(err));
+/// The compression of a byte stream, recognised by its first bytes (magic numbers).
+enum class compression_kind {
+  none,  ///< plain bytes
+  gzip,  ///< gzip (RFC 1952): 1f 8b
+  zstd,  ///< Zstandard frame (RFC 8878): 28 b5 2f fd
+  zip    ///< ZIP archive: "PK\3\4" (or "PK\5\6", an empty archive), e.g. an Inspect `.eval` log
+};
+
+/// Recognises gzip, Zstandard and ZIP by their magic numbers in the first bytes of a file.
+inline compression_kind compression_of(std::string_view first) noexcept {
+  if (first.size() >= 2 && first[0] == '\x1f' && first[1] == '\x8b') return compression_kind::gzip;
+  if (first.size() >= 4 && first.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) return compression_kind::zstd;
+  if (first.size() >= 4 && (first.substr(0, 4) == std::string_view("PK\x03\x04", 4) ||
+                            first.substr(0, 4) == std::string_view("PK\x05\x06", 4))) {
+    return compression_kind::zip;
   }
-  return text;
+  return compression_kind::none;
+}
+
+/// A source of bytes read in pieces: `read(buffer, capacity)` fills up to `capacity` bytes and
+/// returns how many (0 at the end); it throws parse_error on a read or decoding error.
+class byte_stream {
+ public:
+  virtual ~byte_stream() = default;
+  /// Reads up to `capacity` bytes into `buffer`; 0 means the end of the stream.
+  virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+  /// How many bytes of the underlying file were read so far (compressed bytes for a decompressing
+  /// stream): the progress through the file.
+  [[nodiscard]] virtual std::uint64_t file_position() const = 0;
+};
+
+/// A file read with stdio; the first bytes, already read to recognise the compression, are served first.
+class file_stream final : public byte_stream {
+ public:
+  explicit file_stream(const std::string& path) : path_(path), file_(std::fopen(path.c_str(), "rb"), &std::fclose) {
+    if (!file_) throw parse_error(path, 0, "", "cannot open file");
+    char head[4];
+    const std::size_t got = std::fread(head, 1, sizeof head, file_.get());
+    if (got < sizeof head && std::ferror(file_.get())) throw parse_error(path, 0, "", "read error");
+    head_.assign(head, got);
+  }
+  /// Continues reading at byte `offset` (`line` names it in errors).
+  void seek(std::uint64_t offset, std::size_t line) {
+    if (std::fseek(file_.get(), static_cast<long>(offset), SEEK_SET) != 0) {
+      throw parse_error(path_, line, "", "cannot seek to byte " + std::to_string(offset));
+    }
+    head_.clear();
+    served_ = 0;
+    position_ = offset;
+  }
+  /// The first (up to 4) bytes of the file.
+  [[nodiscard]] std::string_view head() const noexcept { return head_; }
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    std::size_t n = 0;
+    if (served_ < head_.size()) {
+      n = std::min(capacity, head_.size() - served_);
+      std::memcpy(buffer, head_.data() + served_, n);
+      served_ += n;
+      if (n == capacity) return n;
+    }
+    const std::size_t got = std::fread(buffer + n, 1, capacity - n, file_.get());
+    if (got == 0 && std::ferror(file_.get())) throw parse_error(path_, 0, "", "read error");
+    position_ += n + got;
+    return n + got;
+  }
+  [[nodiscard]] std::uint64_t file_position() const override { return position_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+  std::string head_;
+  std::size_t served_ = 0;
+  std::uint64_t position_ = 0;
+};
+
+/// Wraps a stream of compressed bytes into a stream of the decompressed bytes. Set by
+/// `emergent/io/decompress.hpp` (which needs zlib and libzstd) when a program includes it; while it
+/// is null, a compressed input is refused with a parse_error that says so.
+using decompressor_factory = std::unique_ptr<byte_stream> (*)(compression_kind, std::unique_ptr<byte_stream>,
+                                                               const std::string& source);
+
+/// The installed decompressor (see decompressor_factory); null when none is.
+inline decompressor_factory installed_decompressor = nullptr;
+
+/// Opens `path` for reading, decompressing gzip and Zstandard transparently when
+/// emergent/io/decompress.hpp is part of the program. A ZIP archive is not a stream: it is refused
+/// here (the Inspect `.eval` reader opens archives itself).
+inline std::unique_ptr<byte_stream> open_input(const std::string& path) {
+  auto file = std::make_unique<file_stream>(path);
+  const compression_kind kind = compression_of(file->head());
+  if (kind == compression_kind::none) return file;
+  if (kind == compression_kind::zip) {
+    throw parse_error(path, 0, "",
+                      "a ZIP archive (an Inspect .eval log?) where a text file was expected: read it with "
+                      "read_inspect_eval_file (emergent/io/inspect_eval.hpp; `emergent score --format inspect-eval` "
+                      "or `auto`)");
+  }
+  const char* name = kind == compression_kind::gzip ? "gzip" : "zstd";
+  if (installed_decompressor == nullptr) {
+    throw parse_error(path, 0, "",
+                      std::string("a ") + name +
+                          "-compressed file, and this program was built without decompression (include "
+                          "<emergent/io/decompress.hpp>, which needs zlib and libzstd)");
+  }
+  return installed_decompressor(kind, std::move(file), path);
+}
+
+/// Loads a whole file with simdjson's padding (decompressing it when it is compressed, see
+/// open_input); parse_error when it cannot be read.
+inline simdjson::padded_string load_file(const std::string& path) {
+  std::unique_ptr<byte_stream> in = open_input(path);
+  if (dynamic_cast<file_stream*>(in.get()) != nullptr) {
+    in.reset();
+    simdjson::padded_string text;
+    if (auto err = simdjson::padded_string::load(path).get(text)) {
+      throw parse_error(path, 0, "", std::string("cannot read file: ") + simdjson::error_message(err));
+    }
+    return text;
+  }
+  std::string all;
+  std::size_t size = 0;
+  all.resize(std::size_t{1} << 16);
+  while (true) {
+    if (size == all.size()) all.resize(all.size() * 2);
+    const std::size_t got = in->read(all.data() + size, all.size() - size);
+    if (got == 0) break;
+    size += got;
+  }
+  return simdjson::padded_string(all.data(), size);
 }
 
 /// Parses a complete JSON document held in a padded buffer (len + SIMDJSON_PADDING readable).
@@ -250,13 +372,20 @@ struct line_range {
 /// every non-blank line; `data` has at least SIMDJSON_PADDING readable bytes after `len`.
 /// `complete` is false for a last line that does not end with a newline. `buffer` is reused (its
 /// capacity is kept from call to call: no fresh zeroed 4 MiB per file); `range` reads a part.
+/// Compressed files (gzip, zstd) are decompressed while they are read (see open_input); a byte
+/// range of a compressed file is refused (its offsets are not those of the text).
 template <class OnLine>
 void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
                            std::vector<char>& buffer, const line_range& range = {}) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw parse_error(path, 0, "", "cannot open file");
-  if (range.begin > 0 && std::fseek(file.get(), static_cast<long>(range.begin), SEEK_SET) != 0) {
-    throw parse_error(path, range.first_line, "", "cannot seek to byte " + std::to_string(range.begin));
+  std::unique_ptr<byte_stream> file = open_input(path);
+  const bool compressed = dynamic_cast<file_stream*>(file.get()) == nullptr;
+  const bool whole = range.begin == 0 && range.end == std::numeric_limits<std::uint64_t>::max();
+  if (!whole) {
+    auto* plain = dynamic_cast<file_stream*>(file.get());
+    if (plain == nullptr) {
+      throw parse_error(path, range.first_line, "", "a byte range of a compressed file cannot be read: decompress it first");
+    }
+    if (range.begin > 0) plain->seek(range.begin, range.first_line);
   }
   std::uint64_t left = range.end > range.begin ? range.end - range.begin : 0;  // bytes of the range not yet read
   std::size_t capacity = std::size_t{1} << 22;  // 4 MiB, grows only for a longer line
@@ -285,7 +414,7 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
         on_line(buffer.data() + begin, end - begin, line_number, false);
         consumed += end - begin;
       }
-      if (options.progress) options.progress(consumed);
+      if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
       return;
     }
     // Move the partial line to the front, grow if it fills the buffer, read more.
@@ -299,14 +428,11 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
       buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
     }
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity - end, left));
-    const std::size_t got = want == 0 ? 0 : std::fread(buffer.data() + end, 1, want, file.get());
-    if (got == 0) {
-      if (std::ferror(file.get())) throw parse_error(path, line_number, "", "read error");
-      eof = true;
-    }
+    const std::size_t got = want == 0 ? 0 : file->read(buffer.data() + end, want);
+    if (got == 0) eof = true;
     left -= got;
     end += got;
-    if (options.progress) options.progress(consumed);
+    if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
   }
 }
 

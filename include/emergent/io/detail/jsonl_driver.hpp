@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
@@ -14,7 +15,8 @@
 
 namespace emergent::io::detail {
 
-/// Parses lines with a format-specific `fill(root, where, record&)` and delivers records.
+/// Parses lines with a format-specific `fill(root, where, record&)` and delivers records; a `fill`
+/// returning `false` marks a line that holds no record (counted in `read_summary::ignored`).
 template <class Fill>
 class jsonl_driver {
  public:
@@ -45,7 +47,16 @@ class jsonl_driver {
       record_.clear();
       record_.source = source_;
       record_.line = line;
-      fill_(root, at, record_);
+      // A fill that returns bool says whether the line is a record at all (false: another kind of
+      // line, such as an openai/evals `spec` or `sampling` event, counted as ignored).
+      if constexpr (std::is_same_v<decltype(fill_(root, at, record_)), bool>) {
+        if (!fill_(root, at, record_)) {
+          ++summary_.ignored;
+          return;
+        }
+      } else {
+        fill_(root, at, record_);
+      }
       if (!options_.model.empty()) record_.model = options_.model;
       if (!options_.task.empty()) record_.task = options_.task;
       if (!options_.filter.empty() && record_.filter != options_.filter) {
