@@ -24,6 +24,9 @@ TEST_CASE("umbrella: every public type is nameable alongside every other") {
   static_assert(all_complete<brier_options, log_loss_options, lm_eval_exact_match_options, text_normaliser,
                              cached_levenshtein<char>>);
   static_assert(std::is_enum_v<brier_convention> && std::is_enum_v<length_unit> && std::is_enum_v<normalization>);
+  static_assert(all_complete<answer_extractor, text_tokeniser, generation_score, generation_scorer, value_range,
+                             mean_interval>);
+  static_assert(std::is_enum_v<mean_interval_method>);
   static_assert(all_complete<count_accumulator, mean_accumulator, weighted_mean_accumulator, binary_accumulator,
                              exact_match_accumulator, brier_accumulator, log_loss_accumulator,
                              edit_distance_accumulator, group_key, grouped<mean_accumulator>, bootstrap_options,
@@ -65,6 +68,16 @@ TEST_CASE("umbrella: every function family is callable") {
   const auto b = whitespace_words("the answer is 41");
   CHECK(levenshtein_distance(a, b) == 1);
   CHECK(levenshtein_normalized_similarity(a, b) == doctest::Approx(0.75));
+  CHECK(extract_boxed("so \\boxed{42}") == std::string_view("42"));
+  const generation_scorer gs{answer_extractor::parse("last-number"), parse_text_normaliser("numeric"),
+                             text_tokeniser::parse("digits")};
+  CHECK(gs("the answer is 42.0", std::vector<std::string>{"42"}).exact);
+  CHECK(token_accuracy(std::span<const std::string_view>(a), std::span<const std::string_view>(b)) == doctest::Approx(0.75));
+  {
+    mean_accumulator d;
+    for (double x : {0.0, 1.0, 9.0}) d(x);
+    CHECK(mean_interval_in_range(d, value_range{0.0, 1e300}).interval.lower > 0.0);
+  }
   CHECK(digit_tokens("123").size() == 3);
   CHECK(number_tokens("a 12 b").size() >= 1);
   CHECK(exact_match(std::string("Yes"), std::string("yes"), normalise::case_fold()));
