@@ -18,7 +18,8 @@
 namespace {
 
 struct mirage_args {
-  std::string file, model_col = "model", x_col = "x", hard_col, soft_col, length_col;
+  std::string file, model_col = "model", x_col = "x", hard_col, soft_col, length_col, task;
+  bool x_given = false;
   emergent::judgement_options judge;
   double hard_chance = std::numeric_limits<double>::quiet_NaN(), soft_chance = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
   double max_width_ratio = 0.9;
@@ -30,9 +31,92 @@ struct mirage_args {
   std::uint64_t seed = 1;
 };
 
-void run_mirage(const mirage_args& a) {
+/// Whether `table` is the per-example output of `emergent score` (its header starts with source, line,
+/// model, task, example_id).
+bool is_score_per_example(const emergent::cli::csv_table& table) {
+  static const char* const lead[] = {"source", "line", "model", "task", "example_id"};
+  if (table.header.size() < 5) return false;
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (table.header[i] != lead[i]) return false;
+  }
+  return true;
+}
+
+/// The per-example output of `emergent score --per-example --compute TABLE` as the table of one task
+/// that run_mirage reads: the x column (flops unless --x names params or tokens) is taken to log10; the
+/// rows of one task (--task, needed when there are several); rows of a model without x (absent from
+/// the compute table) are left out, counted and named on standard error.
+emergent::cli::csv_table score_rows(const emergent::cli::csv_table& table, mirage_args& a) {
+  using emergent::parse_error;
+  const std::string file = table.file;
+  if (!a.x_given) a.x_col = "flops";
+  if (a.x_col != "flops" && a.x_col != "params" && a.x_col != "tokens") {
+    throw emergent::input_error("mirage: --x: '" + a.x_col + "': the x of per-example scores is flops, params or tokens");
+  }
+  if (!table.find(a.x_col)) {
+    throw parse_error(file, 1, a.x_col,
+                      "per-example scores without the x columns (params, tokens, flops): give --compute to score "
+                      "(emergent score --per-example --compute TABLE ...)");
+  }
+  const std::size_t ct = table.column("task"), cm = table.column("model"), cx = table.column(a.x_col);
+  if (a.task.empty()) {
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      if (table.rows[r][ct] != table.rows[0][ct]) {
+        throw parse_error(file, table.lines[r], "task",
+                          "a second task '" + table.rows[r][ct] + "' (first '" + table.rows[0][ct] +
+                              "'): choose one with --task");
+      }
+    }
+  }
+  emergent::cli::csv_table out;
+  out.file = file;
+  out.header = table.header;
+  std::map<std::string, std::size_t> without_x;
+  std::size_t of_task = 0;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    if (!a.task.empty() && table.rows[r][ct] != a.task) continue;
+    ++of_task;
+    if (!table.number(r, cx)) {
+      ++without_x[table.rows[r][cm]];
+      continue;
+    }
+    out.rows.push_back(table.rows[r]);
+    out.lines.push_back(table.lines[r]);
+  }
+  if (!a.task.empty() && of_task == 0) {
+    throw parse_error(file, 1, "task", "no row of the task '" + a.task + "'");
+  }
+  if (!without_x.empty()) {
+    std::size_t n = 0;
+    std::string names;
+    for (const auto& [model, rows] : without_x) {
+      n += rows;
+      names += (names.empty() ? "'" : ", '") + model + "' (" + std::to_string(rows) + ")";
+    }
+    std::cerr << "emergent mirage: left out " << n << " rows of " << without_x.size()
+              << (without_x.size() == 1 ? " model" : " models") << " without " << a.x_col
+              << " (not in the compute table given to score, or without " << a.x_col << " there): " << names << '\n';
+  }
+  if (out.rows.empty()) {
+    throw parse_error(file, table.lines.empty() ? 1 : table.lines.back(), a.x_col,
+                      table.rows.empty() ? "no per-example rows (empty input)"
+                                         : "no row has a " + a.x_col + " value (no model is in the compute table given to score)");
+  }
+  a.model_col = "model";
+  a.x_log10 = true;
+  return out;
+}
+
+void run_mirage(mirage_args a) {
   using namespace emergent;
-  const auto table = cli::csv_table::read(a.file);
+  auto table = cli::csv_table::read_or_stdin(a.file);
+  if (a.file == "-") a.file = "standard input";
+  if (is_score_per_example(table)) {
+    table = score_rows(table, a);
+  } else if (!a.task.empty()) {
+    throw input_error("mirage: --task: only per-example output of `emergent score` has a task column");
+  }
+  if (table.rows.empty()) throw parse_error(a.file, 1, "", "no rows (empty input)");
   const std::size_t cm = table.column_or_position(a.model_col), cx = table.column_or_position(a.x_col);
   const std::size_t ch = table.column_or_position(a.hard_col), cs = table.column_or_position(a.soft_col);
   std::vector<double> xs = table.numbers(cx);
@@ -181,7 +265,8 @@ const emergent::cli::register_command registration{"mirage", [](CLI::App& app) {
   auto args = std::make_shared<mirage_args>();
   auto* cmd = app.add_subcommand("mirage", "is the jump genuine or induced by the metric? (per-example scores)");
   cmd->add_option("--model", args->model_col, "model column (default: model)");
-  cmd->add_option("--x", args->x_col, "x column, log10 compute unless --x-log10 (default: x)");
+  auto* x_opt = cmd->add_option("--x", args->x_col, "x column, log10 compute unless --x-log10 (default: x); per-example output of `emergent score`: flops (default), params or tokens, taken to log10");
+  cmd->add_option("--task", args->task, "per-example output of `emergent score`: the task to analyse (needed when it holds several)");
   cmd->add_option("--hard", args->hard_col, "column of the hard metric (e.g. exact match)")->required();
   cmd->add_option("--soft", args->soft_col, "column of the soft metric of the same predictions")->required();
   emergent::cli::add_resampling_options(*cmd, args->replicates, args->seed, 1);
@@ -194,8 +279,11 @@ const emergent::cli::register_command registration{"mirage", [](CLI::App& app) {
   emergent::cli::add_rise_options(*cmd, args->judge);
   cmd->add_flag("--x-log10", args->x_log10, "take log10 of the x column");
   cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
-  cmd->add_option("file", args->file, "CSV file: one row per example")->required();
-  cmd->callback([args] { run_mirage(*args); });
+  cmd->add_option("file", args->file, "CSV file: one row per example, or the per-example output of `emergent score --per-example --compute TABLE`; - reads standard input")->required();
+  cmd->callback([args, x_opt] {
+    args->x_given = x_opt->count() > 0;
+    run_mirage(*args);
+  });
 }};
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -188,7 +189,9 @@ struct options {
 
 report_spec spec_from_options(const options& o) {
   report_spec spec;
-  spec.title = o.title.empty() ? "emergent report: " + std::filesystem::path(o.table).filename().string() : o.title;
+  spec.title = o.title.empty() ? "emergent report: " + (o.table == "-" ? std::string("standard input")
+                                                                        : std::filesystem::path(o.table).filename().string())
+                               : o.title;
   spec.compute_table = o.compute;
   spec.gap_factor = o.gap_factor;
   if (!(spec.gap_factor > 1)) throw input_error("report: --gap-factor: must be greater than 1");
@@ -197,6 +200,19 @@ report_spec spec_from_options(const options& o) {
   t.title = spec.title;
   t.table = o.table;
   t.kind = o.kind;
+  // The per-example output of `emergent score` is recognised by its header: one row per example, the
+  // x from its params, tokens, flops columns (score --compute) or from --compute here.
+  if (o.table == "-" || std::find(o.given.begin(), o.given.end(), "--kind") == o.given.end()) {
+    if (o.table != "-") check_input_file(o.table, "report: task 'task': table");
+    const csv_table table = read_csv(o.table);
+    if (is_score_per_example(table)) {
+      t.kind = "per_example";
+      if (o.compute.empty() && o.x_column.empty() && !table.find("flops") && !table.find("params") && !table.find("tokens")) {
+        throw parse_error(table.file, 1, "", "per-example scores without the x columns (params, tokens, flops): give --compute to score (emergent score --per-example --compute TABLE ...) or to report");
+      }
+      if (table.rows.empty()) throw parse_error(table.file, 1, "", "no per-example rows (empty input)");
+    }
+  }
   t.series_column = o.series;
   t.model_column = o.model;
   t.x = o.x;
@@ -207,7 +223,7 @@ report_spec spec_from_options(const options& o) {
     t.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
   }
   if (o.hard.empty()) throw input_error("report: --hard: give the hard metric's column (or use --spec)");
-  t.hard.kind = o.kind == "per_example" ? "mean" : "column";
+  t.hard.kind = t.kind == "per_example" ? "mean" : "column";
   t.hard.column = o.hard;
   t.hard.name = o.hard_name;
   if (!o.n.empty()) {
@@ -288,6 +304,7 @@ void run(const options& o) {
     inputs.push_back(spec.compute_table);
   }
   for (const auto& t : spec.tasks) {
+    if (t.table == "-" && o.spec_file.empty()) continue;  // standard input
     const std::string path = table_path(t, base);
     check_input_file(path, "report: task '" + t.id + "': table");
     inputs.push_back(path);
@@ -334,7 +351,7 @@ void run(const options& o) {
 const register_command registration{"report", [](CLI::App& app) {
   auto o = std::make_shared<options>();
   auto* cmd = app.add_subcommand("report", "write figures, report.json and index.html for scaling curves, and print a summary");
-  cmd->add_option("table", o->table, "score table (CSV, one row per model) or per-example table (with --kind per_example)");
+  cmd->add_option("table", o->table, "score table (CSV, one row per model) or per-example table (with --kind per_example, or the per-example output of `emergent score`, recognised by its header); - reads standard input");
   cmd->add_option("--spec", o->spec_file, "a JSON file describing several tasks (see docs/report.md)");
   cmd->add_option("-o,--out", o->out, "output directory")->capture_default_str();
   cmd->add_option("--compute", o->compute, "compute table: model, params, tokens, flops");

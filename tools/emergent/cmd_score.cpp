@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -119,9 +121,6 @@ void check_options(const options_t& o) {
     throw input_error("score: --level: " + short_number(o.level) + " is not a confidence level between 0 and 1 (e.g. 0.95)");
   }
   if (o.per_example && o.level_given) throw input_error("score: --level: has no effect with --per-example (no intervals)");
-  if (o.per_example && !o.compute.empty()) {
-    throw input_error("score: --compute: has no effect with --per-example (compute is joined to per-model rows)");
-  }
   if (o.max_tokens == 0) throw input_error("score: --max-tokens: must be at least 1");
   const bool mapped = o.format == "csv" || o.format == "jsonl";
   if (!mapped && (!o.map.empty() || !o.map_file.empty())) {
@@ -361,6 +360,21 @@ void run(const options_t& given) {
   std::optional<output_file> state_out;
   if (!o.save_state.empty()) state_out.emplace(o.save_state, "score: --save-state");
 
+  // Per-example rows carry the x columns of their model (the names of the per-model table) when a
+  // compute table is given; a model absent from it gets empty cells (null), counted on standard error.
+  const bool with_x = !per_model && !o.compute.empty();
+  std::map<std::string, std::size_t, std::less<>> rows_without_x, file_without_x;  // model -> rows (all, this file)
+  bool derived_x = false;
+  std::mutex without_x_mutex;  // append_row runs on the reading threads
+  auto x_of = [&](const io::record& r) -> const io::compute_entry* {
+    const io::compute_entry* c = io::find_compute(compute, r.model);
+    if (c == nullptr || c->flops_derived) {
+      const std::lock_guard<std::mutex> lock(without_x_mutex);
+      if (c == nullptr) ++file_without_x[r.model];
+      else derived_x = true;
+    }
+    return c;
+  };
   bool header_written = false, first_json_row = true;
   auto write_header = [&]() {
     if (header_written || !sc.metrics_known()) return;
@@ -371,6 +385,7 @@ void run(const options_t& given) {
       } else {
         out << "source,line,model,task,example_id";
         for (const auto& m : sc.metrics()) out << ',' << csv_field(m.name);
+        if (with_x) out << ",params,tokens,flops,flops_derived";
         out << '\n';
       }
     }
@@ -383,6 +398,13 @@ void run(const options_t& given) {
               ", \"example_id\": " + json_string(r.example_id);
       for (std::size_t i = 0; i < values.size(); ++i) {
         line += ", " + json_string(sc.metrics()[i].name) + ": " + (values[i] ? number(*values[i]) : std::string("null"));
+      }
+      if (with_x) {
+        const io::compute_entry* c = x_of(r);
+        const auto opt = [](const std::optional<double>& v) { return v ? number(*v) : std::string("null"); };
+        line += ", \"params\": " + opt(c ? c->parameters : std::nullopt) + ", \"tokens\": " +
+                opt(c ? c->tokens : std::nullopt) + ", \"flops\": " + opt(c ? c->flops : std::nullopt) +
+                ", \"flops_derived\": " + (c ? (c->flops_derived ? "true" : "false") : "null");
       }
       line += '}';
     } else {
@@ -398,6 +420,15 @@ void run(const options_t& given) {
       for (const auto& v : values) {
         line += ',';
         if (v) line += number(*v);
+      }
+      if (with_x) {
+        const io::compute_entry* c = x_of(r);
+        for (const auto& v : {c ? c->parameters : std::nullopt, c ? c->tokens : std::nullopt, c ? c->flops : std::nullopt}) {
+          line += ',';
+          if (v) line += number(*v);
+        }
+        line += ',';
+        if (c) line += c->flops_derived ? "true" : "false";
       }
       line += '\n';
     }
@@ -445,7 +476,10 @@ void run(const options_t& given) {
       const auto on_record = [&](std::size_t part, const io::record& r, const scoring::scorer::values_type& v) {
         if (!per_model) append_row(part_rows[part], r, v);
       };
-      const auto on_restart = [&] { part_rows.assign(threads, std::string()); };
+      const auto on_restart = [&] {
+        part_rows.assign(threads, std::string());
+        file_without_x.clear();  // the file is read again
+      };
       prefixed("score: ", [&] {
         scoring::read_file_parallel(sc, format, io::input_path(format, path), path, ro, threads, contexts, on_record,
                                     on_restart, check_names);
@@ -465,6 +499,8 @@ void run(const options_t& given) {
       sc.add_summary(s);
     }
     bar.finish();
+    for (const auto& [model, rows] : file_without_x) rows_without_x[model] += rows;
+    file_without_x.clear();
   }
   const io::read_summary& total = sc.summary();
   if (total.delivered == 0 && total.read == 0 && !o.filter.empty() && total.ignored > 0) {
@@ -473,12 +509,13 @@ void run(const options_t& given) {
   }
   if (!per_model && !sc.metrics_known()) {  // no record: the header without metric columns
     header_written = true;
-    out << (json_out ? "{\"records\": [" : "source,line,model,task,example_id\n");
+    out << (json_out ? "{\"records\": [" : with_x ? "source,line,model,task,example_id,params,tokens,flops,flops_derived\n"
+                                                : "source,line,model,task,example_id\n");
   }
   write_header();
   prefixed("score: ", [&] { sc.check_complete(); });
 
-  bool any_derived = false;
+  bool any_derived = derived_x;
   if (per_model) any_derived = prefixed("score: ", [&] { return write_per_model(out, sc, compute, json_out); });
   if (json_out) write_json_summary(out, sc, any_derived);
   if (state_out) {
@@ -491,6 +528,17 @@ void run(const options_t& given) {
     check_stdout();
   }
   report_summary("score", sc, any_derived, !o.filter.empty());
+  if (!rows_without_x.empty()) {
+    std::size_t n = 0;
+    std::string names;
+    for (const auto& [model, rows] : rows_without_x) {
+      n += rows;
+      names += (names.empty() ? "'" : ", '") + model + "' (" + std::to_string(rows) + ")";
+    }
+    std::cerr << "emergent score: " << n << " per-example rows of " << rows_without_x.size()
+              << (rows_without_x.size() == 1 ? " model" : " models")
+              << " absent from the compute table '" << o.compute << "' have empty params, tokens, flops: " << names << '\n';
+  }
 }
 
 void setup(CLI::App& app) {
@@ -512,7 +560,7 @@ void setup(CLI::App& app) {
                   "brier, mc_grade (acc), acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto "
                   "picks what the format's framework reports (said on standard error)")
       ->capture_default_str();
-  cmd->add_option("--compute", o->compute, "compute table (CSV: model, params, tokens, flops)");
+  cmd->add_option("--compute", o->compute, "compute table (CSV: model, params, tokens, flops): joined to per-model rows, or to every per-example row as columns params, tokens, flops, flops_derived");
   cmd->add_flag("--per-example", o->per_example, "one row per example");
   cmd->add_flag("--per-model", o->per_model, "one row per (model, task, metric) with an interval (default)");
   cmd->add_option("--out", o->out, "output file, .csv or .json (default: CSV on standard output)");

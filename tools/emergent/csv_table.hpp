@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -52,6 +53,16 @@ struct csv_table {
     text << in.rdbuf();
     if (in.bad()) throw emergent::input_error("'" + path + "': read error");
     return parse(text.str(), path, blanks);
+  }
+
+  /// read(), or standard input when `path` is "-" (named "standard input" in errors): the readers of
+  /// per-example scores (mirage, report) take the output of `emergent score` through a pipe.
+  static csv_table read_or_stdin(const std::string& path, cell_blanks blanks = cell_blanks::trim) {
+    if (path != "-") return read(path, blanks);
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (std::cin.bad()) throw emergent::input_error("standard input: read error");
+    return parse(text.str(), "standard input", blanks);
   }
 
   /// Splits CSV `text` read from `file` (named in errors); the errors of read() but "cannot open".

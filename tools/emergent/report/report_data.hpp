@@ -27,8 +27,24 @@ namespace emergent::cli::report {
 /// The report reads its tables with the program's CSV reader, keeping cells as written.
 using cli::csv_table;
 
-/// Reads a CSV input of the report (cells kept as written, blanks included).
-inline csv_table read_csv(const std::string& path) { return csv_table::read(path, cell_blanks::keep); }
+/// Reads a CSV input of the report (cells kept as written, blanks included); "-" is standard input,
+/// read once (the table of a single-table report, e.g. piped from `emergent score --per-example`).
+inline csv_table read_csv(const std::string& path) {
+  if (path != "-") return csv_table::read(path, cell_blanks::keep);
+  static const csv_table stdin_table = csv_table::read_or_stdin(path, cell_blanks::keep);
+  return stdin_table;
+}
+
+/// Whether `t` is the per-example output of `emergent score` (header source, line, model, task,
+/// example_id, then the metrics and, with --compute, params, tokens, flops, flops_derived).
+inline bool is_score_per_example(const csv_table& t) {
+  static const char* const lead[] = {"source", "line", "model", "task", "example_id"};
+  if (t.header.size() < 5) return false;
+  for (std::size_t i = 0; i < 5; ++i) {
+    if (t.header[i] != lead[i]) return false;
+  }
+  return true;
+}
 
 /// Pivots a long table (one row per model and metric, columns `metric` and `value`, as written by
 /// `emergent score --per-model`) into a wide one: one row per combination of the other columns, and for
@@ -411,8 +427,9 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
   out.hard_name = spec.hard.name.empty() ? spec.hard.column : spec.hard.name;
   if (spec.soft) out.soft_name = spec.soft->name.empty() ? spec.soft->column : spec.soft->name;
   out.x_label = x_label_for(spec);
-  const std::filesystem::path path = std::filesystem::path(spec.table).is_absolute() ? std::filesystem::path(spec.table)
-                                                                                     : base / spec.table;
+  const std::filesystem::path path = spec.table == "-" || std::filesystem::path(spec.table).is_absolute()
+                                        ? std::filesystem::path(spec.table)
+                                        : base / spec.table;
   csv_table t = read_csv(path.string());
   // A long table (emergent score --per-model: model, task, metric, n, value, lower, upper, ...) is
   // pivoted so that each metric becomes a column with its companions M_lower, M_upper, M_n, M_stderr.
