@@ -2,7 +2,9 @@
 # Re-scoring benchmark (issue 7): generates an lm-evaluation-harness-shaped samples JSONL of SIZE_MB
 # megabytes in /tmp (never committed), then re-scores it on one thread with `emergent score`
 # (release build) and with benchmarks/rescore_python.py (standard json module), printing MB/s, the
-# ratio and the peak resident memory of each (/usr/bin/time -v). Usage: scripts/bench-rescore.sh [SIZE_MB]
+# ratio and the peak resident memory of each (/usr/bin/time -v); then `emergent score --threads 2`
+# against one thread (wall and CPU time, speed-up), with the load average and `uptime`.
+# Usage: [REPEATS=3] scripts/bench-rescore.sh [SIZE_MB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb=${1:-1000}
@@ -30,6 +32,8 @@ measure() {  # prints "wall_s cpu_s peak_kb" of the run with the median CPU time
 }
 
 read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model "$input")
+read -r t_wall t_cpu t_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model --threads 2 "$input")
+repeats_main=$repeats
 repeats=1
 read -r p_wall p_cpu p_kb < <(measure /usr/bin/python3 benchmarks/rescore_python.py "$input")
 awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v pw="$p_wall" -v pc="$p_cpu" -v pk="$p_kb" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
@@ -38,3 +42,10 @@ awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v pw="$p_wall" -
   printf "%-15s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "emergent score", cw, cc, b / 1e6 / cw, b / 1e6 / cc, ck / 1024;
   printf "%-15s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "python json", pw, pc, b / 1e6 / pw, b / 1e6 / pc, pk / 1024;
   printf "ratio (python / emergent): wall %.1fx, CPU %.1fx\n", pw / cw, pc / cc }'
+awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v tw="$t_wall" -v tc="$t_cpu" -v tk="$t_kb" -v r="$repeats_main" 'BEGIN {
+  printf "\n--threads (median of %d runs each)\n", r;
+  printf "%-22s %9s %9s %12s %10s\n", "", "wall s", "CPU s", "MB/s (wall)", "peak RSS";
+  printf "%-22s %9.2f %9.2f %12.1f %7.1f MB\n", "emergent score", cw, cc, b / 1e6 / cw, ck / 1024;
+  printf "%-22s %9.2f %9.2f %12.1f %7.1f MB\n", "emergent score -t 2", tw, tc, b / 1e6 / tw, tk / 1024;
+  printf "speed-up of --threads 2: wall %.2fx; CPU time ratio (2 threads / 1) %.2f\n", cw / tw, tc / cc }'
+echo "uptime: $(uptime)"

@@ -11,4 +11,6 @@
 #include "emergent/io/inspect.hpp"
 #include "emergent/io/lm_eval_results.hpp"
 #include "emergent/io/table.hpp"
+#include "emergent/io/reader_context.hpp"
+#include "emergent/io/dispatch.hpp"
 #include "emergent/io/compute.hpp"

@@ -9,205 +9,24 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <emergent/core/error.hpp>
 #include <emergent/io.hpp>
-#include <emergent/metrics/brier.hpp>
-#include <emergent/metrics/conjunction.hpp>
-#include <emergent/metrics/cross_entropy.hpp>
-#include <emergent/metrics/edit_distance.hpp>
-#include <emergent/metrics/exact_match.hpp>
-#include <emergent/metrics/multiple_choice.hpp>
-#include <emergent/stats/accumulators.hpp>
-#include <emergent/stats/intervals.hpp>
+#include <emergent/scoring/read_parallel.hpp>
+#include <emergent/scoring/scorer.hpp>
+#include <emergent/scoring/scorer_state.hpp>
 
 #include "command.hpp"
 #include "output_file.hpp"
-#include "score/text_metrics.hpp"  // strip()
+#include "score/score_output.hpp"
 
 namespace emergent::cli::score {
 namespace {
-
-enum class metric_kind {
-  exact_match,
-  exact_match_stripped,
-  edit_distance,
-  brier,
-  mc_grade,
-  acc_norm,
-  log_loss,
-  log_likelihood,
-  kofk,
-  token_nll,
-  stored
-};
-
-struct metric_def {
-  std::string name;
-  metric_kind kind;
-  bool binary;        // 0/1 per example: Wilson interval on the rate
-  std::string stored; // for kind == stored
-};
-
-metric_def parse_metric(const std::string& name) {
-  static const std::map<std::string, std::pair<metric_kind, bool>> known = {
-      {"exact_match", {metric_kind::exact_match, true}},
-      {"exact_match_stripped", {metric_kind::exact_match_stripped, true}},
-      {"edit_distance", {metric_kind::edit_distance, false}},
-      {"brier", {metric_kind::brier, false}},
-      {"mc_grade", {metric_kind::mc_grade, true}},
-      {"acc", {metric_kind::mc_grade, true}},
-      {"acc_norm", {metric_kind::acc_norm, true}},
-      {"log_loss", {metric_kind::log_loss, false}},
-      {"log_likelihood", {metric_kind::log_likelihood, false}},
-      {"kofk", {metric_kind::kofk, false}},
-      {"token_nll", {metric_kind::token_nll, false}},
-  };
-  if (name.rfind("stored:", 0) == 0 && name.size() > 7) return {name, metric_kind::stored, false, name.substr(7)};
-  const auto it = known.find(name);
-  if (it == known.end()) {
-    std::string list;
-    for (const auto& [k, v] : known) list += (list.empty() ? "" : ", ") + k;
-    throw input_error("score: --metrics: unknown metric '" + name + "' (known: " + list + ", stored:NAME)");
-  }
-  return {name, it->second.first, it->second.second, ""};
-}
-
-[[noreturn]] void bad(const io::record& r, const std::string& metric, const std::string& message) {
-  throw parse_error(r.source, r.line, metric, message);
-}
-
-std::size_t gold_of(const io::record& r, const std::string& metric) {
-  if (r.gold == io::no_option) bad(r, metric, "the gold option is unknown");
-  return r.gold;
-}
-
-/// One metric on one record; nullopt when the metric does not apply to this kind of record
-/// (a generation metric on a log-likelihood request and the reverse): an empty cell, not an error.
-std::optional<double> score_one(const metric_def& m, const io::record& r, std::vector<double>& scratch,
-                              std::vector<double>& lengths) {
-  try {
-    switch (m.kind) {
-      case metric_kind::exact_match:
-      case metric_kind::exact_match_stripped: {
-        if (!r.has_prediction) return std::nullopt;
-        if (r.references.empty()) bad(r, m.name, "no reference to compare the prediction with");
-        const bool strip = m.kind == metric_kind::exact_match_stripped;
-        for (const auto& ref : r.references) {
-          const bool match = strip ? exact_match(r.prediction, ref, [](std::string_view x) { return text::strip(x); })
-                                   : exact_match(r.prediction, ref);
-          if (match) return 1.0;
-        }
-        return 0.0;
-      }
-      case metric_kind::edit_distance: {
-        if (!r.has_prediction) return std::nullopt;
-        if (r.references.empty()) bad(r, m.name, "no reference to compare the prediction with");
-        std::size_t best = static_cast<std::size_t>(-1);
-        for (const auto& ref : r.references) {
-          best = std::min(best, levenshtein_distance(std::string_view(r.prediction), std::string_view(ref)));
-        }
-        return static_cast<double>(best);
-      }
-      case metric_kind::brier: {
-        if (r.options.empty()) return std::nullopt;
-        scratch.clear();
-        for (const auto& o : r.options) scratch.push_back(o.loglik);
-        return brier_score_from_log_likelihoods(scratch, gold_of(r, m.name));
-      }
-      case metric_kind::log_loss: {
-        if (r.options.empty()) return std::nullopt;
-        scratch.clear();
-        for (const auto& o : r.options) scratch.push_back(o.loglik);
-        return cross_entropy_from_logits(scratch, gold_of(r, m.name));
-      }
-      case metric_kind::mc_grade:
-      case metric_kind::acc_norm: {
-        if (r.options.empty()) {
-          if (r.chosen == io::no_option || m.kind == metric_kind::acc_norm) return std::nullopt;
-          return r.chosen == gold_of(r, m.name) ? 1.0 : 0.0;  // the tool recorded the choice (HELM, Inspect)
-        }
-        const std::size_t gold = gold_of(r, m.name);
-        scratch.clear();
-        for (const auto& o : r.options) scratch.push_back(o.loglik);
-        if (m.kind == metric_kind::mc_grade) return multiple_choice_grade(scratch, gold);
-        lengths.clear();
-        for (const auto& o : r.options) {
-          if (o.chars == 0) bad(r, m.name, "option lengths unknown (the file has no option texts)");
-          lengths.push_back(static_cast<double>(o.chars));
-        }
-        return multiple_choice_grade(scratch, lengths, gold);
-      }
-      case metric_kind::log_likelihood: {
-        if (!r.options.empty()) return r.options[gold_of(r, m.name)].loglik;
-        if (r.token_logprobs.empty()) return std::nullopt;
-        return sequence_log_probability(r.token_logprobs);
-      }
-      case metric_kind::kofk: {
-        if (r.token_logprobs.empty()) return std::nullopt;
-        return sequence_probability(r.token_logprobs);
-      }
-      case metric_kind::token_nll: {
-        if (r.token_logprobs.empty()) return std::nullopt;
-        return -sequence_log_probability(r.token_logprobs) / static_cast<double>(r.token_logprobs.size());
-      }
-      case metric_kind::stored: {
-        return r.stored_value(m.stored);
-      }
-    }
-  } catch (const parse_error&) {
-    throw;
-  } catch (const input_error& e) {
-    bad(r, m.name, e.what());
-  }
-  return std::nullopt;
-}
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 /// %.6g, for numbers in messages (signed as they are).
 std::string short_number(double v) {
@@ -255,33 +74,6 @@ class progress_bar {
   std::chrono::steady_clock::time_point started_, last_;
 };
 
-/// Why a metric did not apply to a record (the count of such records is printed per metric).
-const char* not_applicable_reason(metric_kind k) {
-  switch (k) {
-    case metric_kind::exact_match:
-    case metric_kind::exact_match_stripped:
-    case metric_kind::edit_distance: return "no generated text (log-likelihood requests)";
-    case metric_kind::brier:
-    case metric_kind::log_loss:
-    case metric_kind::acc_norm: return "no answer options (generations)";
-    case metric_kind::mc_grade: return "no answer options and no chosen option (generations)";
-    case metric_kind::log_likelihood: return "no options and no token log-probabilities";
-    case metric_kind::kofk:
-    case metric_kind::token_nll: return "no token log-probabilities";
-    case metric_kind::stored: return "not stored with the record";
-  }
-  return "does not apply";
-}
-
-struct group_scores {
-  std::vector<binary_accumulator> binary;
-  std::vector<mean_accumulator> mean;
-  std::vector<binary_accumulator> stored01;  // stored scores while every value is 0 or 1
-  std::vector<bool> only01;
-  std::vector<double> largest;               // largest |value| per metric, and where it was
-  std::vector<std::string> largest_at;
-};
-
 struct options_t {
   std::string format = "lm-eval";
   std::string metrics = "auto";
@@ -299,6 +91,8 @@ struct options_t {
   double level = 0.95;
   bool level_given = false;
   std::size_t max_tokens = 100000;
+  unsigned threads = 1;
+  std::string save_state;
 };
 
 /// The file a HELM run folder stands for.
@@ -351,6 +145,11 @@ void check_options(const options_t& o) {
     inputs.push_back(o.map_file);
   }
   if (!o.out.empty()) check_not_an_input(o.out, inputs, "score: --out");
+  if (!o.save_state.empty()) {
+    if (o.per_example) throw input_error("score: --save-state: needs per-model aggregates (not with --per-example)");
+    if (!o.out.empty()) inputs.push_back(o.out);
+    check_not_an_input(o.save_state, inputs, "score: --save-state");
+  }
   if (o.format == "lm-eval" && o.task.empty()) {
     for (const auto& f : o.files) {
       if (io::detail::lm_eval_sample_name(f).first.empty()) {
@@ -390,178 +189,43 @@ void run(const options_t& o) {
     }
   }
 
-  std::vector<metric_def> metrics;
-  bool auto_metrics = o.metrics == "auto";
-  if (!auto_metrics) {
-    std::string_view list = o.metrics;
-    while (!list.empty()) {
-      const auto comma = list.find(',');
-      const std::string name(io::detail::trim_view(list.substr(0, comma)));
-      if (!name.empty()) metrics.push_back(parse_metric(name));
-      if (comma == std::string_view::npos) break;
-      list.remove_prefix(comma + 1);
-    }
-    if (metrics.empty()) throw input_error("score: --metrics: no metric named");
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-      for (std::size_t k = 0; k < i; ++k) {
-        if (metrics[k].name == metrics[i].name) throw input_error("score: --metrics: '" + metrics[i].name + "' is named twice");
-      }
-    }
-  }
+  scoring::scorer_options so;
+  if (o.metrics != "auto") so.metrics = prefixed("score: --metrics: ", [&] { return scoring::parse_metric_list(o.metrics); });
+  so.level = o.level;
+  so.max_tokens = o.max_tokens;
+  so.aggregate = per_model;
+  scoring::scorer sc = prefixed("score: ", [&] { return scoring::scorer(so); });
 
   // Output: a file written atomically (renamed into place at the end), or standard output.
   std::optional<output_file> file_out;
   if (!o.out.empty()) file_out.emplace(o.out, "score: --out");
   std::ostream& out = file_out ? file_out->stream() : std::cout;
   const std::string out_name = o.out.empty() ? std::string("standard output") : "'" + o.out + "'";
+  std::optional<output_file> state_out;
+  if (!o.save_state.empty()) state_out.emplace(o.save_state, "score: --save-state");
 
-  std::map<std::pair<std::string, std::string>, group_scores> groups;
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of;  // -> filter, where
-  std::unordered_map<std::uint64_t, std::size_t> seen_docs;  // hash of (model, task, filter, id) -> file index
-  std::vector<std::size_t> scored(0), not_applicable(0);
-  std::size_t file_index = 0;
-  std::vector<double> scratch, lengths;
-  std::vector<mean_accumulator> staged;
-  std::vector<std::optional<double>> values;
-  std::string line;
   bool header_written = false, first_json_row = true;
   auto write_header = [&]() {
-    if (header_written) return;
+    if (header_written || !sc.metrics_known()) return;
     header_written = true;
-    scored.assign(metrics.size(), 0);
-    not_applicable.assign(metrics.size(), 0);
     if (!per_model) {
       if (json_out) {
         out << "{\"records\": [";
       } else {
         out << "source,line,model,task,example_id";
-        for (const auto& m : metrics) out << ',' << csv_field(m.name);
+        for (const auto& m : sc.metrics()) out << ',' << csv_field(m.name);
         out << '\n';
       }
     }
   };
-
-  io::read_options ro;
-  ro.skip_bad = o.skip_bad;
-  ro.filter = o.filter;
-  ro.model = o.model;
-  ro.task = o.task;
-  progress_bar bar;
-  ro.progress = [&](std::size_t bytes) { bar.update(bytes); };
-
-  const io::record_sink sink = [&](const io::record& r) {
-    // One key per document: (model, task, filter, example id); names are never empty.
-    if (r.model.empty()) {
-      if (mapping && !mapping->model.empty()) throw parse_error(r.source, r.line, mapping->model, "empty model name");
-      throw input_error("score: '" + r.source + "': the model cannot be derived from the file: give it with --model");
-    }
-    if (r.task.empty()) {
-      if (mapping && !mapping->task.empty()) throw parse_error(r.source, r.line, mapping->task, "empty task name");
-      throw input_error("score: '" + r.source + "': the task cannot be derived from the file: give it with --task");
-    }
-    const auto mt = std::pair{r.model, r.task};
-    auto [f, new_task] = filter_of.try_emplace(mt, r.filter, r.source + ":" + std::to_string(r.line));
-    if (!new_task && f->second.first != r.filter) {
-      throw input_error("score: " + r.source + ":" + std::to_string(r.line) + ": model '" + r.model + "', task '" +
-                        r.task + "': documents under the filter '" + r.filter + "' here and '" + f->second.first +
-                        "' at " + f->second.second +
-                        ": each document would count once per filter; choose one with --filter");
-    }
-    if (o.files.size() > 1) {
-      std::uint64_t h = 1469598103934665603ull;  // FNV-1a over the key
-      for (const std::string* part : {&r.model, &r.task, &r.filter, &r.example_id}) {
-        for (unsigned char c : *part) h = (h ^ c) * 1099511628211ull;
-        h = (h ^ 0x1fu) * 1099511628211ull;
-      }
-      auto [d, fresh] = seen_docs.try_emplace(h, file_index);
-      if (!fresh && d->second != file_index) {
-        throw input_error("score: document '" + r.example_id + "' (model '" + r.model + "', task '" + r.task +
-                          "', filter '" + r.filter + "') is in both '" + o.files[d->second] + "' and " + r.source +
-                          ":" + std::to_string(r.line) + ": it would be counted twice (give each file once)");
-      }
-    }
-    if (auto_metrics) {  // from the first record: generations or option log-likelihoods
-      if (!r.options.empty()) {
-        for (const char* n : {"mc_grade", "brier", "log_loss"}) metrics.push_back(parse_metric(n));
-      } else {
-        for (const char* n : {"exact_match", "edit_distance"}) metrics.push_back(parse_metric(n));
-      }
-      auto_metrics = false;
-    }
-    write_header();
-    values.resize(metrics.size());
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-      if (metrics[i].kind == metric_kind::edit_distance && r.has_prediction) {
-        std::size_t longest = r.prediction.size();
-        for (const auto& ref : r.references) longest = std::max(longest, ref.size());
-        if (longest > o.max_tokens) {
-          bad(r, metrics[i].name, "a text of " + std::to_string(longest) + " characters is longer than --max-tokens " +
-                                      std::to_string(o.max_tokens) +
-                                      " (edit distance takes time proportional to the product of the lengths; raise "
-                                      "--max-tokens to score it)");
-        }
-      }
-      values[i] = score_one(metrics[i], r, scratch, lengths);
-      if (values[i] && !std::isfinite(*values[i])) {
-        bad(r, metrics[i].name, "the score is " + short_number(*values[i]) +
-                                    " (an option or token with log-likelihood -inf?): not a finite number");
-      }
-    }
-    if (per_model) {
-      auto& g = groups[mt];
-      if (g.binary.empty()) {
-        g.binary.resize(metrics.size());
-        g.mean.resize(metrics.size());
-        g.stored01.resize(metrics.size());
-        g.only01.assign(metrics.size(), true);
-        g.largest.assign(metrics.size(), 0.0);
-        g.largest_at.resize(metrics.size());
-      }
-      // First check that no sum overflows, then add: a bad record leaves every aggregate as it was.
-      staged.assign(g.mean.begin(), g.mean.end());
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        if (!values[i] || metrics[i].binary) continue;
-        const double v = *values[i];
-        staged[i](v);
-        if (!std::isfinite(staged[i].sum()) || !std::isfinite(staged[i].sum_of_squared_deviations())) {
-          bad(r, metrics[i].name, "the value " + short_number(v) + " makes the sum or the spread of " + metrics[i].name +
-                                      " overflow a double (largest magnitude before it " + short_number(g.largest[i]) +
-                                      (g.largest_at[i].empty() ? std::string() : " at " + g.largest_at[i]) + ")");
-        }
-      }
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        if (!values[i]) continue;
-        if (metrics[i].binary) {
-          g.binary[i](*values[i] != 0.0);
-          continue;
-        }
-        const double v = *values[i];
-        g.mean[i] = staged[i];
-        if (std::abs(v) > g.largest[i] || g.largest_at[i].empty()) {
-          g.largest[i] = std::abs(v);
-          g.largest_at[i] = r.source + ":" + std::to_string(r.line);
-        }
-        if (metrics[i].kind == metric_kind::stored) {
-          if (v == 0.0 || v == 1.0) {
-            g.stored01[i](v == 1.0);
-          } else {
-            g.only01[i] = false;
-          }
-        }
-      }
-      for (std::size_t i = 0; i < metrics.size(); ++i) ++(values[i] ? scored[i] : not_applicable[i]);
-      return;
-    }
-    for (std::size_t i = 0; i < metrics.size(); ++i) ++(values[i] ? scored[i] : not_applicable[i]);
-    line.clear();
+  // One per-example row; JSON rows start with ",\n  {" (the first one's comma is dropped when written).
+  auto append_row = [&](std::string& line, const io::record& r, const scoring::scorer::values_type& values) {
     if (json_out) {
-      line += first_json_row ? "\n  {" : ",\n  {";
-      first_json_row = false;
-      line += "\"source\": " + json_string(r.source) + ", \"line\": " + std::to_string(r.line) +
+      line += ",\n  {\"source\": " + json_string(r.source) + ", \"line\": " + std::to_string(r.line) +
               ", \"model\": " + json_string(r.model) + ", \"task\": " + json_string(r.task) +
               ", \"example_id\": " + json_string(r.example_id);
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        line += ", " + json_string(metrics[i].name) + ": " + (values[i] ? number(*values[i]) : std::string("null"));
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        line += ", " + json_string(sc.metrics()[i].name) + ": " + (values[i] ? number(*values[i]) : std::string("null"));
       }
       line += '}';
     } else {
@@ -580,163 +244,108 @@ void run(const options_t& o) {
       }
       line += '\n';
     }
-    out << line;
+  };
+  auto write_rows = [&](const std::string& rows) {
+    if (rows.empty()) return;
+    write_header();
+    if (json_out && first_json_row) {
+      out.write(rows.data() + 1, static_cast<std::streamsize>(rows.size() - 1));
+      first_json_row = false;
+    } else {
+      out << rows;
+    }
     check_stream(out, out_name);  // stop at once on a closed pipe or a full disk
   };
+  // The checks of the command (names that the column mapping should give) before the library's.
+  auto check_names = [&](const io::record& r) {
+    if (r.model.empty() && mapping && !mapping->model.empty()) {
+      throw parse_error(r.source, r.line, mapping->model, "empty model name");
+    }
+    if (!r.model.empty() && r.task.empty() && mapping && !mapping->task.empty()) {
+      throw parse_error(r.source, r.line, mapping->task, "empty task name");
+    }
+  };
 
-  io::read_summary total;
-  for (file_index = 0; file_index < o.files.size(); ++file_index) {
+  const io::input_format format = io::parse_input_format(o.format);
+  io::input_options ro;
+  ro.mapping = mapping;
+  ro.skip_bad = o.skip_bad;
+  ro.filter = o.filter;
+  ro.model = o.model;
+  ro.task = o.task;
+  progress_bar bar;
+  ro.progress = [&](std::size_t bytes) { bar.update(bytes); };
+  const unsigned threads = emergent::detail::resolve_threads(o.threads);
+  std::vector<io::reader_context> contexts(threads);  // reused for every file
+
+  std::string line;
+  std::vector<std::string> part_rows;
+  for (std::size_t file_index = 0; file_index < o.files.size(); ++file_index) {
     const std::string& path = o.files[file_index];
     bar.start(path);
-    io::read_summary s;
-    if (o.format == "lm-eval") {
-      s = io::read_lm_eval_samples_file(path, ro, sink);
-    } else if (o.format == "lm-eval-v03") {
-      s = io::read_lm_eval_write_out_file(path, ro, sink);
-    } else if (o.format == "helm") {
-      s = io::read_helm_scenario_state_file(input_path(o, path), ro, sink);
-    } else if (o.format == "inspect") {
-      s = io::read_inspect_log_file(path, ro, sink);
-    } else if (o.format == "csv") {
-      s = io::read_csv_file(path, *mapping, ro, sink);
+    if (threads > 1 && io::reads_line_ranges(format)) {
+      part_rows.assign(threads, std::string());
+      const auto on_record = [&](std::size_t part, const io::record& r, const scoring::scorer::values_type& v) {
+        if (!per_model) append_row(part_rows[part], r, v);
+      };
+      const auto on_restart = [&] { part_rows.assign(threads, std::string()); };
+      prefixed("score: ", [&] {
+        scoring::read_file_parallel(sc, format, io::input_path(format, path), path, ro, threads, contexts, on_record,
+                                    on_restart, check_names);
+      });
+      for (const auto& rows : part_rows) write_rows(rows);
     } else {
-      s = io::read_jsonl_file(path, *mapping, ro, sink);
+      sc.begin_source(path);
+      const io::record_sink sink = [&](const io::record& r) {
+        check_names(r);
+        const auto& values = prefixed("score: ", [&]() -> const scoring::scorer::values_type& { return sc.add(r); });
+        if (per_model) return;
+        line.clear();
+        append_row(line, r, values);
+        write_rows(line);
+      };
+      const io::read_summary s = io::read_file(format, path, ro, sink, contexts[0]);
+      sc.add_summary(s);
     }
     bar.finish();
-    total.read += s.read;
-    total.delivered += s.delivered;
-    total.skipped += s.skipped;
-    total.ignored += s.ignored;
-    for (auto& e : s.first_errors) {
-      if (total.first_errors.size() < 10) total.first_errors.push_back(std::move(e));
-    }
   }
+  const io::read_summary& total = sc.summary();
   if (total.delivered == 0 && total.read == 0 && !o.filter.empty() && total.ignored > 0) {
     throw input_error("score: --filter: no record has the filter '" + o.filter + "' (" + std::to_string(total.ignored) +
                       " records of other filters)");
   }
-  write_header();
-  // A stored metric that no record has is a misspelt name, not an empty result.
-  for (std::size_t i = 0; i < metrics.size(); ++i) {
-    if (metrics[i].kind == metric_kind::stored && total.delivered > 0 && scored[i] == 0) {
-      throw input_error("score: --metrics: " + metrics[i].name + ": no record stores a score named '" +
-                        metrics[i].stored + "'");
-    }
+  if (!per_model && !sc.metrics_known()) {  // no record: the header without metric columns
+    header_written = true;
+    out << (json_out ? "{\"records\": [" : "source,line,model,task,example_id\n");
   }
+  write_header();
+  prefixed("score: ", [&] { sc.check_complete(); });
 
   bool any_derived = false;
-  if (per_model) {
-    if (json_out) {
-      out << "{\"aggregates\": [";
-    } else {
-      out << "model,task,metric,n,value,lower,upper,stderr,interval,params,tokens,flops,flops_derived\n";
-    }
-    bool first = true;
-    for (const auto& [key, g] : groups) {
-      const io::compute_entry* c = io::find_compute(compute, key.first);
-      if (c != nullptr && c->flops_derived) any_derived = true;
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        // 0/1 scores (and stored scores that were all 0 or 1, like Inspect's C/I): a rate with a Wilson interval.
-        const bool rate = metrics[i].binary || (metrics[i].kind == metric_kind::stored && g.only01[i]);
-        const binary_accumulator& counts = metrics[i].binary ? g.binary[i] : g.stored01[i];
-        std::uint64_t n = rate ? counts.count() : g.mean[i].count();
-        if (n == 0) continue;
-        double value = 0;
-        std::optional<double> lower, upper, se;
-        std::string interval;
-        if (rate) {
-          value = counts.proportion();
-          const auto ci = wilson_interval(counts, o.level);
-          lower = ci.lower;
-          upper = ci.upper;
-          se = std::sqrt(value * (1 - value) / static_cast<double>(n));
-          interval = "wilson";
-        } else {
-          value = g.mean[i].mean();
-          if (n >= 2) {
-            const auto ci = t_interval(g.mean[i], o.level);
-            lower = ci.lower;
-            upper = ci.upper;
-            se = g.mean[i].standard_error();
-            interval = "t";
-          }
-        }
-        for (const auto& v : {std::optional<double>(value), lower, upper, se}) {
-          if (v && !std::isfinite(*v)) {
-            throw input_error("score: model '" + key.first + "', task '" + key.second + "', " + metrics[i].name +
-                              ": the mean or its interval overflows a double (largest magnitude " +
-                              short_number(g.largest[i]) + " at " + g.largest_at[i] + ")");
-          }
-        }
-        auto opt = [&](const std::optional<double>& v) { return v ? number(*v) : std::string(json_out ? "null" : ""); };
-        if (json_out) {
-          out << (first ? "\n  {" : ",\n  {") << "\"model\": " << json_string(key.first)
-              << ", \"task\": " << json_string(key.second) << ", \"metric\": " << json_string(metrics[i].name)
-              << ", \"n\": " << n << ", \"value\": " << number(value) << ", \"lower\": " << opt(lower)
-              << ", \"upper\": " << opt(upper) << ", \"stderr\": " << opt(se)
-              << ", \"interval\": " << (interval.empty() ? "null" : json_string(interval))
-              << ", \"params\": " << opt(c ? c->parameters : std::nullopt)
-              << ", \"tokens\": " << opt(c ? c->tokens : std::nullopt)
-              << ", \"flops\": " << opt(c ? c->flops : std::nullopt)
-              << ", \"flops_derived\": " << (c && c->flops_derived ? "true" : "false") << '}';
-        } else {
-          out << csv_field(key.first) << ',' << csv_field(key.second) << ',' << csv_field(metrics[i].name) << ',' << n
-              << ',' << number(value) << ',' << opt(lower) << ',' << opt(upper) << ',' << opt(se) << ',' << interval
-              << ',' << opt(c ? c->parameters : std::nullopt) << ',' << opt(c ? c->tokens : std::nullopt) << ','
-              << opt(c ? c->flops : std::nullopt) << ',' << (c ? (c->flops_derived ? "true" : "false") : "") << '\n';
-        }
-        first = false;
-      }
-    }
-  }
-  // "scored N" only when every metric scored N; otherwise the count of each metric, and why not the rest.
-  bool uniform = true;
-  for (std::size_t i = 0; i < metrics.size(); ++i) uniform = uniform && not_applicable[i] == 0;
-  if (json_out) {
-    out << "\n], \"summary\": {\"read\": " << total.read << ", \"scored\": " << total.delivered
-        << ", \"skipped\": " << total.skipped << ", \"ignored\": " << total.ignored << ", \"per_metric\": {";
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-      out << (i ? ", " : "") << json_string(metrics[i].name) << ": {\"scored\": " << scored[i]
-          << ", \"not_applicable\": " << not_applicable[i] << "}";
-    }
-    out << "}, \"flops_derived_as_6ND\": " << (any_derived ? "true" : "false") << "}}\n";
+  if (per_model) any_derived = prefixed("score: ", [&] { return write_per_model(out, sc, compute, json_out); });
+  if (json_out) write_json_summary(out, sc, any_derived);
+  if (state_out) {
+    state_out->stream() << scoring::to_json(sc.state());
+    state_out->commit();
   }
   if (file_out) {
     file_out->commit();
   } else {
     check_stdout();
   }
-  std::cerr << "emergent score: read " << total.read;
-  if (uniform) {
-    std::cerr << ", scored " << total.delivered;
-  } else {
-    std::cerr << ", delivered " << total.delivered;
-  }
-  std::cerr << ", skipped " << total.skipped;
-  if (total.ignored > 0) std::cerr << " (" << total.ignored << " records of other filters ignored)";
-  std::cerr << '\n';
-  if (!uniform) {
-    for (std::size_t i = 0; i < metrics.size(); ++i) {
-      std::cerr << "  " << metrics[i].name << ": scored " << scored[i];
-      if (not_applicable[i] > 0) {
-        std::cerr << ", not applicable to " << not_applicable[i] << " (" << not_applicable_reason(metrics[i].kind) << ")";
-      }
-      std::cerr << '\n';
-    }
-  }
-  for (const auto& e : total.first_errors) std::cerr << "  skipped: " << e << '\n';
-  if (total.skipped > total.first_errors.size()) {
-    std::cerr << "  ... and " << total.skipped - total.first_errors.size() << " more\n";
-  }
-  if (any_derived) std::cerr << "emergent score: FLOPs of some models were derived as 6*N*D (flops_derived=true)\n";
+  report_summary("score", sc, any_derived);
 }
 
 void setup(CLI::App& app) {
   auto o = std::make_shared<options_t>();
   auto* cmd = app.add_subcommand("score", "Re-score evaluation dumps: per-example scores or per-model aggregates");
-  cmd->add_option("--format", o->format, "lm-eval, lm-eval-v03, helm, inspect, csv or jsonl")
-      ->check(CLI::IsMember({"lm-eval", "lm-eval-v03", "helm", "inspect", "csv", "jsonl"}))
-      ->capture_default_str();
+  std::vector<std::string> formats;  // every format of io/dispatch.hpp
+  std::string format_list;
+  for (const io::input_format f : io::input_formats) {
+    formats.emplace_back(io::to_string(f));
+    format_list += (format_list.empty() ? "" : ", ") + formats.back();
+  }
+  cmd->add_option("--format", o->format, format_list)->check(CLI::IsMember(formats))->capture_default_str();
   cmd->add_option("--metrics", o->metrics,
                   "comma-separated: exact_match, exact_match_stripped, edit_distance, brier, mc_grade (acc), "
                   "acc_norm, log_loss, log_likelihood, kofk, token_nll, stored:NAME; auto picks from the first record")
@@ -756,6 +365,11 @@ void setup(CLI::App& app) {
                   "edit_distance: longest prediction or reference, in characters; a longer one is a bad record "
                   "(the cost grows with the product of the lengths)")
       ->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "lm-eval and jsonl: read each file in this many parts in parallel (same output as 1; 0: one per core)")
+      ->capture_default_str();
+  cmd->add_option("--save-state", o->save_state,
+                  "also write the scorer's state (JSON) to this file, for `emergent merge` of separately scored shards");
   cmd->add_option("files", o->files, "input files (helm: a run folder or its scenario_state.json)")->required();
   cmd->callback([o, level]() {
     o->level_given = level->count() > 0;

@@ -272,19 +272,32 @@ inline read_summary read_lm_eval_samples(std::string_view text, std::string_view
 }
 
 /// Reads an lm-evaluation-harness samples file, streaming it in fixed-size chunks (memory does not
-/// grow with the file). The task comes from the file name `samples_<task>_<date>.jsonl` and the model
-/// from the `results_<date>.json` beside it (else the directory name), unless `options` names them.
+/// grow with the file), with the buffers and parser of `context` (reused across files), optionally
+/// only the whole lines in `range`. The task comes from the file name `samples_<task>_<date>.jsonl`
+/// and the model from the `results_<date>.json` beside it (else the directory name), unless
+/// `options` names them.
 inline read_summary read_lm_eval_samples_file(const std::string& path, const read_options& options,
-                                              const record_sink& sink) {
+                                              const record_sink& sink, reader_context& context,
+                                              const detail::line_range& range = {}) {
   const std::pair<std::string, std::string> name = detail::lm_eval_sample_name(path);
   const std::string task = name.first;
   const std::string model = options.model.empty() ? detail::lm_eval_model_of(path, name.second) : options.model;
   std::vector<std::string_view> scratch;
-  return detail::read_jsonl_file(path, options, sink, [&](detail::element root, const detail::where& at, record& r) {
-    r.model = model;
-    r.task = task;
-    detail::fill_lm_eval_sample(root, at, r, scratch);
-  });
+  return detail::read_jsonl_file(
+      path, options, sink,
+      [&](detail::element root, const detail::where& at, record& r) {
+        r.model = model;
+        r.task = task;
+        detail::fill_lm_eval_sample(root, at, r, scratch);
+      },
+      context, range);
+}
+
+/// Reads an lm-evaluation-harness samples file with buffers of its own (see the overload above).
+inline read_summary read_lm_eval_samples_file(const std::string& path, const read_options& options,
+                                              const record_sink& sink) {
+  reader_context context;
+  return read_lm_eval_samples_file(path, options, sink, context);
 }
 
 }  // namespace emergent::io

@@ -387,13 +387,21 @@ inline read_summary read_csv(std::string_view text, std::string_view source, con
   return reader.summary();
 }
 
-/// Reads a CSV file with a column mapping, streaming it (memory does not grow with the file).
+/// Reads a CSV file with a column mapping, streaming it (memory does not grow with the file), with
+/// the line buffer of `context` (reused across files).
 inline read_summary read_csv_file(const std::string& path, const column_mapping& mapping, const read_options& options,
-                                  const record_sink& sink) {
+                                  const record_sink& sink, reader_context& context) {
   detail::csv_table_reader reader(path, mapping, options, sink);
-  detail::for_each_line_in_file(path, options, reader);
+  detail::for_each_line_in_file(path, options, reader, context.line_buffer);
   reader.finish();
   return reader.summary();
+}
+
+/// Reads a CSV file with a column mapping, with a buffer of its own.
+inline read_summary read_csv_file(const std::string& path, const column_mapping& mapping, const read_options& options,
+                                  const record_sink& sink) {
+  reader_context context;
+  return read_csv_file(path, mapping, options, sink, context);
 }
 
 /// Reads JSON Lines text with a field mapping (dotted paths reach nested fields; an `options`
@@ -406,12 +414,24 @@ inline read_summary read_jsonl(std::string_view text, std::string_view source, c
                                    });
 }
 
-/// Reads a JSON Lines file with a field mapping, streaming it in fixed-size chunks.
+/// Reads a JSON Lines file with a field mapping, streaming it in fixed-size chunks, with the buffers
+/// and parser of `context` (reused across files), optionally only the whole lines in `range`.
+inline read_summary read_jsonl_file(const std::string& path, const column_mapping& mapping, const read_options& options,
+                                    const record_sink& sink, reader_context& context,
+                                    const detail::line_range& range = {}) {
+  return detail::read_jsonl_file(
+      path, options, sink,
+      [&](detail::element root, const detail::where& at, record& r) {
+        detail::fill_mapped_json(root, at, r, mapping, options);
+      },
+      context, range);
+}
+
+/// Reads a JSON Lines file with a field mapping, with buffers of its own.
 inline read_summary read_jsonl_file(const std::string& path, const column_mapping& mapping, const read_options& options,
                                     const record_sink& sink) {
-  return detail::read_jsonl_file(path, options, sink, [&](detail::element root, const detail::where& at, record& r) {
-    detail::fill_mapped_json(root, at, r, mapping, options);
-  });
+  reader_context context;
+  return read_jsonl_file(path, mapping, options, sink, context);
 }
 
 }  // namespace emergent::io

@@ -9,6 +9,7 @@
 
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io::detail {
@@ -17,8 +18,14 @@ namespace emergent::io::detail {
 template <class Fill>
 class jsonl_driver {
  public:
-  jsonl_driver(std::string source, const read_options& options, const record_sink& sink, Fill fill)
-      : source_(std::move(source)), options_(options), sink_(sink), fill_(std::move(fill)) {}
+  jsonl_driver(std::string source, const read_options& options, const record_sink& sink, Fill fill,
+               reader_context& context)
+      : source_(std::move(source)),
+        options_(options),
+        sink_(sink),
+        fill_(std::move(fill)),
+        parser_(context.parser),
+        record_(context.current) {}
 
   void operator()(const char* data, std::size_t len, std::size_t line, bool complete) {
     const where at{source_, line};
@@ -71,27 +78,43 @@ class jsonl_driver {
   const read_options& options_;
   const record_sink& sink_;
   Fill fill_;
-  simdjson::dom::parser parser_;
-  record record_;
+  simdjson::dom::parser& parser_;
+  record& record_;
   read_summary summary_;
   duplicate_detector duplicates_;
 };
 
-/// Runs a JSON Lines reader over a file.
+/// Runs a JSON Lines reader over a file (or the part `range` of it) with the buffers of `context`.
+template <class Fill>
+read_summary read_jsonl_file(const std::string& path, const read_options& options, const record_sink& sink, Fill fill,
+                             reader_context& context, const line_range& range = {}) {
+  jsonl_driver<Fill> driver(path, options, sink, std::move(fill), context);
+  for_each_line_in_file(path, options, driver, context.line_buffer, range);
+  return driver.summary();
+}
+
+/// Runs a JSON Lines reader over a file with buffers of its own.
 template <class Fill>
 read_summary read_jsonl_file(const std::string& path, const read_options& options, const record_sink& sink, Fill fill) {
-  jsonl_driver<Fill> driver(path, options, sink, std::move(fill));
-  for_each_line_in_file(path, options, driver);
-  return driver.summary();
+  reader_context context;
+  return read_jsonl_file(path, options, sink, std::move(fill), context);
 }
 
 /// Runs a JSON Lines reader over text in memory, naming it `source` in records and errors.
 template <class Fill>
 read_summary read_jsonl_buffer(std::string_view text, std::string_view source, const read_options& options,
-                               const record_sink& sink, Fill fill) {
-  jsonl_driver<Fill> driver(std::string(source), options, sink, std::move(fill));
+                               const record_sink& sink, Fill fill, reader_context& context) {
+  jsonl_driver<Fill> driver(std::string(source), options, sink, std::move(fill), context);
   for_each_line_in_buffer(text, driver);
   return driver.summary();
+}
+
+/// Runs a JSON Lines reader over text in memory with a parser of its own.
+template <class Fill>
+read_summary read_jsonl_buffer(std::string_view text, std::string_view source, const read_options& options,
+                               const record_sink& sink, Fill fill) {
+  reader_context context;
+  return read_jsonl_buffer(text, source, options, sink, std::move(fill), context);
 }
 
 }  // namespace emergent::io::detail

@@ -1,0 +1,194 @@
+/// @file
+/// @brief `scoring::read_file_parallel`: scores one large line-based file (lm-eval samples, mapped
+///        JSON Lines) on several threads with the same result as one thread. The file is cut into
+///        byte ranges at line boundaries; the newlines of each range are counted first (so every
+///        record keeps its line number); each range is scored into a scorer of its own that keeps
+///        the values in order; the range scorers are merged in order by replaying those values, so
+///        every sum is formed in the one-pass order (byte-identical aggregates). Whenever a range
+///        fails (a bad record without skip_bad, a document in two ranges, an overflow), the file is
+///        read again on one thread from the scorer's state before it, so the first error reported
+///        and the skipped records are exactly those of one pass.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emergent/core/detail/parallel.hpp"
+#include "emergent/io/dispatch.hpp"
+#include "emergent/scoring/scorer.hpp"
+
+namespace emergent::scoring {
+
+/// What `read_file_parallel` reports: the reader's summary and how the file was read.
+struct parallel_read_result {
+  io::read_summary summary;  ///< records read, delivered, skipped, ignored; the first problems
+  std::size_t parts = 1;     ///< ranges the file was read in (1: one thread)
+  bool fell_back = false;    ///< a range failed and the file was read again on one thread
+};
+
+namespace detail {
+
+/// Cuts [0, size) into at most `parts` ranges ending just after a newline (the last at `size`),
+/// counting the newlines of each range in parallel to number their first lines.
+inline std::vector<io::detail::line_range> split_lines(const std::string& path, std::uint64_t size, unsigned parts) {
+  std::vector<std::uint64_t> cuts{0};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw parse_error(path, 0, "", "cannot open file");
+  std::vector<char> block(1 << 16);
+  for (unsigned t = 1; t < parts; ++t) {
+    std::uint64_t pos = std::max<std::uint64_t>(size * t / parts, cuts.back());
+    if (pos == 0 || pos >= size) continue;
+    // The cut is just after the first newline at or after byte pos - 1.
+    std::uint64_t at = pos - 1;
+    bool found = false;
+    while (!found && at < size) {
+      if (std::fseek(file.get(), static_cast<long>(at), SEEK_SET) != 0) throw parse_error(path, 0, "", "cannot seek");
+      const std::size_t got = std::fread(block.data(), 1, block.size(), file.get());
+      if (got == 0) break;
+      for (std::size_t i = 0; i < got; ++i) {
+        if (block[i] == '\n') {
+          at += i + 1;
+          found = true;
+          break;
+        }
+      }
+      if (!found) at += got;
+    }
+    if (found && at < size && at > cuts.back()) cuts.push_back(at);
+  }
+  cuts.push_back(size);
+  const std::size_t n = cuts.size() - 1;
+  std::vector<std::uint64_t> newlines(n, 0);
+  emergent::detail::parallel_for_each_index(n, static_cast<unsigned>(n), [&](std::size_t k) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!f || std::fseek(f.get(), static_cast<long>(cuts[k]), SEEK_SET) != 0) {
+      throw parse_error(path, 0, "", "cannot read file");
+    }
+    std::vector<char> buf(1 << 20);
+    std::uint64_t left = cuts[k + 1] - cuts[k];
+    while (left > 0) {
+      const std::size_t got = std::fread(buf.data(), 1, static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size())), f.get());
+      if (got == 0) throw parse_error(path, 0, "", "read error");
+      newlines[k] += static_cast<std::uint64_t>(std::count(buf.data(), buf.data() + got, '\n'));
+      left -= got;
+    }
+  });
+  std::vector<io::detail::line_range> out(n);
+  std::size_t line = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    out[k] = {cuts[k], cuts[k + 1], line};
+    line += static_cast<std::size_t>(newlines[k]);
+  }
+  return out;
+}
+
+/// Thrown by the peeking sink once it has the first record.
+struct first_record_found {};
+
+}  // namespace detail
+
+/// Reads the file `path` of `format` (one for which `io::reads_line_ranges` holds) into `into` on
+/// `threads` threads, as `into.begin_source(source)` and one `add` per record and `add_summary`
+/// would on one thread, with the same aggregates, counts, summary and errors.
+/// `on_record(part, record, values)` is called for every scored record from the thread reading
+/// `part` (parts are in file order: concatenating what each part produced gives the one-pass
+/// order); `on_restart()` is called before the file is read again on one thread (then every
+/// record is reported as part 0): discard what the parts produced. `contexts` holds one reader
+/// context per thread (resized as needed) and is reused across calls. `check(record)`, when
+/// given, is called before each record is scored (the caller's own checks, which may throw).
+inline parallel_read_result read_file_parallel(
+    scorer& into, io::input_format format, const std::string& path, const std::string& source,
+    const io::input_options& options, unsigned threads, std::vector<io::reader_context>& contexts,
+    const std::function<void(std::size_t, const io::record&, const scorer::values_type&)>& on_record,
+    const std::function<void()>& on_restart, const std::function<void(const io::record&)>& check = {}) {
+  parallel_read_result result;
+  threads = emergent::detail::resolve_threads(threads);
+  if (contexts.size() < std::max(threads, 1U)) contexts.resize(std::max(threads, 1U));
+  const auto one_pass = [&]() {
+    into.begin_source(source);
+    const io::record_sink sink = [&](const io::record& r) {
+      if (check) check(r);
+      const auto& v = into.add(r);
+      if (on_record) on_record(0, r, v);
+    };
+    result.summary = io::read_file(format, path, options, sink, contexts[0]);
+    into.add_summary(result.summary);
+    return result;
+  };
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (threads <= 1 || !io::reads_line_ranges(format) || ec) return one_pass();
+  const std::vector<io::detail::line_range> ranges = detail::split_lines(path, size, threads);
+  if (ranges.size() <= 1) return one_pass();
+
+  io::input_options part_options = options;
+  part_options.progress = nullptr;  // not from several threads
+  scorer_options part_scorer = into.options();
+  part_scorer.keep_values = true;
+  if (!into.metrics_known()) {  // the metrics of the first record the one pass would score
+    std::vector<metric_spec> found;
+    try {
+      const io::record_sink peek = [&](const io::record& r) {
+        found = auto_metrics(r);
+        throw detail::first_record_found{};
+      };
+      io::read_file(format, path, part_options, peek, contexts[0]);
+    } catch (const detail::first_record_found&) {
+    } catch (...) {
+      return one_pass();  // it fails on one thread too, with the same error
+    }
+    part_scorer.metrics = found;  // empty when no record is delivered at all
+    into.resolve(found);          // what its first add would do (on_record may read into.metrics())
+  }
+  std::vector<scorer> parts(ranges.size(), scorer(part_scorer));
+  std::vector<std::exception_ptr> failed(ranges.size());
+  emergent::detail::parallel_for_each_index(ranges.size(), threads, [&](std::size_t k) {
+    try {
+      scorer& part = parts[k];
+      part.begin_source(source);
+      const io::record_sink sink = [&](const io::record& r) {
+        if (check) check(r);
+        const auto& v = part.add(r);
+        if (on_record) on_record(k, r, v);
+      };
+      part.add_summary(io::read_file_lines(format, path, ranges[k], part_options, sink, contexts[k % contexts.size()]));
+    } catch (...) {
+      failed[k] = std::current_exception();
+    }
+  });
+  const bool any_failed = std::any_of(failed.begin(), failed.end(), [](const auto& e) { return bool(e); });
+  if (!any_failed) {
+    scorer snapshot = into;
+    try {
+      into.begin_source(source);
+      for (const auto& part : parts) into.merge(part);
+      for (const auto& part : parts) {
+        const auto& s = part.summary();
+        result.summary.read += s.read;
+        result.summary.delivered += s.delivered;
+        result.summary.skipped += s.skipped;
+        result.summary.ignored += s.ignored;
+        for (const auto& e : s.first_errors) {
+          if (result.summary.first_errors.size() < options.max_listed) result.summary.first_errors.push_back(e);
+        }
+      }
+      result.parts = ranges.size();
+      return result;
+    } catch (...) {
+      into = std::move(snapshot);
+    }
+  }
+  if (on_restart) on_restart();
+  result.fell_back = true;
+  result.summary = {};
+  return one_pass();
+}
+
+}  // namespace emergent::scoring

@@ -1,0 +1,593 @@
+/// @file
+/// @brief `scoring::scorer`: re-scores evaluation records under a list of metrics and aggregates
+///        them per (model, task) — what `emergent score` and the Python package's `score` do. It
+///        checks that every document counts once (one key per model, task, filter and document id
+///        across sources; one filter per model and task), counts per metric the records scored and
+///        those it does not apply to, refuses sums that overflow, and gives per-(model, task,
+///        metric) rows: a rate with a Wilson (1927) interval for 0/1 metrics, a mean with a
+///        Student t interval otherwise. Scorers of shards merge (`merge`) and travel as a
+///        versioned plain-number state (`state` / `from_state`, scoring/scorer_state.hpp).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "emergent/core/error.hpp"
+#include "emergent/io/dispatch.hpp"
+#include "emergent/io/record.hpp"
+#include "emergent/scoring/metric_spec.hpp"
+#include "emergent/scoring/score_metric.hpp"
+#include "emergent/scoring/scorer_state.hpp"
+#include "emergent/stats/accumulators.hpp"
+#include "emergent/stats/intervals.hpp"
+
+namespace emergent::scoring {
+
+/// How a scorer scores.
+struct scorer_options {
+  /// The metrics; empty: chosen from the first record (`auto_metrics`).
+  std::vector<metric_spec> metrics;
+  /// Confidence level of the intervals, in (0, 1).
+  double level = 0.95;
+  /// edit_distance: the longest prediction or reference in characters; a longer one is a bad record.
+  std::size_t max_tokens = 100000;
+  /// Aggregate per (model, task) (false: only per-record values and counts, as `--per-example`).
+  bool aggregate = true;
+  /// Keep each record's values in order instead of aggregating, so that merging this scorer into
+  /// another replays them exactly as one pass would (used to split one file across threads).
+  bool keep_values = false;
+};
+
+/// The per-metric counts: records scored and records the metric does not apply to.
+struct metric_counts {
+  std::uint64_t scored = 0;          ///< records with a value
+  std::uint64_t not_applicable = 0;  ///< records without one (see `not_applicable_reason`)
+};
+
+/// One aggregate row: a metric over the records of one (model, task).
+struct result_row {
+  std::string model;             ///< the model
+  std::string task;              ///< the task
+  std::string metric;            ///< the metric's name
+  std::uint64_t n = 0;           ///< records aggregated
+  double value = 0.0;            ///< the rate (0/1 metrics) or the mean
+  std::optional<double> lower;   ///< lower end of the interval (none for a mean of one record)
+  std::optional<double> upper;   ///< upper end of the interval
+  std::optional<double> stderr_; ///< standard error: sqrt(p(1-p)/n) for a rate, s/sqrt(n) for a mean
+  std::string interval;          ///< "wilson", "t", or empty when there is none
+};
+
+namespace detail {
+
+/// %.6g, for numbers in messages.
+inline std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+/// The aggregates of one (model, task), one entry per metric.
+struct group_scores {
+  std::vector<binary_accumulator> binary;
+  std::vector<mean_accumulator> mean;
+  std::vector<binary_accumulator> stored01;  // stored scores while every value is 0 or 1
+  std::vector<bool> only01;
+  std::vector<double> largest;  // largest |value| per metric, and where it was
+  std::vector<std::string> largest_at;
+  void resize(std::size_t m) {
+    binary.resize(m);
+    mean.resize(m);
+    stored01.resize(m);
+    only01.assign(m, true);
+    largest.assign(m, 0.0);
+    largest_at.resize(m);
+  }
+};
+
+/// One record's values, kept in order by a scorer with `keep_values`.
+struct kept_record {
+  std::size_t group = 0;  // index into the keeper's group names
+  std::size_t line = 0;
+  std::size_t first_value = 0;  // index into the keeper's values
+};
+
+/// 64-bit FNV-1a over (model, task, filter, example id), each part closed by 0x1f.
+inline std::uint64_t document_key(const io::record& r) noexcept {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const std::string* part : {&r.model, &r.task, &r.filter, &r.example_id}) {
+    for (unsigned char c : *part) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0x1fu) * 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace detail
+
+/// Scores records under a list of metrics and aggregates them per (model, task); see the file comment.
+///
+/// Use: `begin_source(name)` before the records of each file (or `read_file`, which does it),
+/// `add(record)` per record, `add_summary(reader summary)` per file, then `check_complete()` and
+/// `results()`. Errors: `parse_error` naming file, line and metric for a record a metric cannot
+/// score or whose value makes an aggregate overflow; `input_error` for a document seen in two
+/// sources, two filters of one (model, task), a record without model or task, a stored metric that
+/// no record has, and for merging scorers that do not match.
+class scorer {
+ public:
+  /// What `add` returns: one value per metric, nullopt where the metric does not apply.
+  using values_type = std::vector<std::optional<double>>;
+
+  /// A scorer with the given options; throws input_error for a level outside (0, 1) or max_tokens 0.
+  explicit scorer(scorer_options options = {}) : options_(std::move(options)) {
+    if (!(options_.level > 0 && options_.level < 1)) {
+      throw input_error("--level: " + detail::short_number(options_.level) +
+                        " is not a confidence level between 0 and 1 (e.g. 0.95)");
+    }
+    if (options_.max_tokens == 0) throw input_error("--max-tokens: must be at least 1");
+    if (!options_.metrics.empty()) resolve(options_.metrics);
+  }
+
+  /// The options (with the metrics once they are known).
+  [[nodiscard]] const scorer_options& options() const noexcept { return options_; }
+  /// The metrics (empty until the first record when they are chosen automatically).
+  [[nodiscard]] const std::vector<metric_spec>& metrics() const noexcept { return options_.metrics; }
+  /// Whether the metrics are known (given, or chosen from a first record).
+  [[nodiscard]] bool metrics_known() const noexcept { return !options_.metrics.empty(); }
+  /// Fixes the metrics of a scorer whose metrics are chosen automatically (no effect once known).
+  void resolve(std::vector<metric_spec> metrics) {
+    if (!counts_.empty() || metrics.empty()) return;
+    options_.metrics = std::move(metrics);
+    counts_.assign(options_.metrics.size(), metric_counts{});
+    values_.assign(options_.metrics.size(), std::nullopt);
+  }
+
+  /// The records that follow come from the source (file) `name`; a document seen under another
+  /// source name is an error (`add` throws input_error naming both).
+  void begin_source(std::string_view name) {
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (sources_[i] == name) {
+        source_ = i;
+        return;
+      }
+    }
+    sources_.emplace_back(name);
+    source_ = sources_.size() - 1;
+  }
+
+  /// Scores one record and adds it to its (model, task) aggregates; returns its values (valid until
+  /// the next call). A record that throws leaves every aggregate and count as it was.
+  const values_type& add(const io::record& r) {
+    if (r.model.empty()) {
+      throw input_error("'" + r.source + "': the model cannot be derived from the file: give it with --model");
+    }
+    if (r.task.empty()) {
+      throw input_error("'" + r.source + "': the task cannot be derived from the file: give it with --task");
+    }
+    if (sources_.empty()) begin_source(r.source);
+    auto mt = std::pair{r.model, r.task};
+    auto [f, new_task] = filter_of_.try_emplace(mt, r.filter, r.source + ":" + std::to_string(r.line));
+    if (!new_task && f->second.first != r.filter) {
+      throw input_error(r.source + ":" + std::to_string(r.line) + ": model '" + r.model + "', task '" + r.task +
+                        "': documents under the filter '" + r.filter + "' here and '" + f->second.first + "' at " +
+                        f->second.second + ": each document would count once per filter; choose one with --filter");
+    }
+    const std::uint64_t key = detail::document_key(r);
+    auto [d, fresh] = documents_.try_emplace(key, source_);
+    if (!fresh && d->second != source_) {
+      throw input_error("document '" + r.example_id + "' (model '" + r.model + "', task '" + r.task + "', filter '" +
+                        r.filter + "') is in both '" + sources_[d->second] + "' and " + r.source + ":" +
+                        std::to_string(r.line) + ": it would be counted twice (give each file once)");
+    }
+    if (options_.metrics.empty()) resolve(auto_metrics(r));
+    const auto& metrics = options_.metrics;
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (metrics[i].kind == metric_kind::edit_distance && r.has_prediction) {
+        std::size_t longest = r.prediction.size();
+        for (const auto& ref : r.references) longest = std::max(longest, ref.size());
+        if (longest > options_.max_tokens) {
+          throw parse_error(r.source, r.line, metrics[i].name,
+                            "a text of " + std::to_string(longest) + " characters is longer than --max-tokens " +
+                                std::to_string(options_.max_tokens) +
+                                " (edit distance takes time proportional to the product of the lengths; raise "
+                                "--max-tokens to score it)");
+        }
+      }
+      values_[i] = score_metric(metrics[i], r, scratch_);
+      if (values_[i] && !std::isfinite(*values_[i])) {
+        throw parse_error(r.source, r.line, metrics[i].name,
+                          "the score is " + detail::short_number(*values_[i]) +
+                              " (an option or token with log-likelihood -inf?): not a finite number");
+      }
+    }
+    if (options_.keep_values) {
+      auto [g, added] = group_index_.try_emplace(mt, group_names_.size());
+      if (added) group_names_.push_back(mt);
+      kept_.push_back({g->second, r.line, kept_values_.size()});
+      kept_values_.insert(kept_values_.end(), values_.begin(), values_.end());
+      kept_source_ = r.source;
+    } else if (options_.aggregate) {
+      accumulate(groups_[std::move(mt)], values_, r.source, r.line);
+    }
+    for (std::size_t i = 0; i < metrics.size(); ++i) ++(values_[i] ? counts_[i].scored : counts_[i].not_applicable);
+    return values_;
+  }
+
+  /// Adds a reader's summary (records read, delivered, skipped, ignored; the first problems, at most 10 listed).
+  void add_summary(const io::read_summary& s) {
+    total_.read += s.read;
+    total_.delivered += s.delivered;
+    total_.skipped += s.skipped;
+    total_.ignored += s.ignored;
+    for (const auto& e : s.first_errors) {
+      if (total_.first_errors.size() < 10) total_.first_errors.push_back(e);
+    }
+  }
+
+  /// Reads a file of `format` into this scorer (begin_source, add for every record, add_summary) and
+  /// returns the reader's summary; `on_record(record, values)` is called after each record is scored.
+  io::read_summary read_file(
+      io::input_format format, const std::string& path, const io::input_options& read, io::reader_context& context,
+      const std::function<void(const io::record&, const values_type&)>& on_record = {}) {
+    begin_source(path);
+    const io::record_sink sink = [&](const io::record& r) {
+      const values_type& v = add(r);
+      if (on_record) on_record(r, v);
+    };
+    io::read_summary s = io::read_file(format, path, read, sink, context);
+    add_summary(s);
+    return s;
+  }
+
+  /// The checks that need every record: a stored metric that no record has is a misspelt name
+  /// (input_error), not an empty result.
+  void check_complete() const {
+    for (std::size_t i = 0; i < options_.metrics.size(); ++i) {
+      const auto& m = options_.metrics[i];
+      if (m.kind == metric_kind::stored && total_.delivered > 0 && counts_[i].scored == 0) {
+        throw input_error("--metrics: " + m.name + ": no record stores a score named '" + m.stored + "'");
+      }
+    }
+  }
+
+  /// What the readers reported, summed over files.
+  [[nodiscard]] const io::read_summary& summary() const noexcept { return total_; }
+  /// Records scored and not applicable, per metric (same order as `metrics()`).
+  [[nodiscard]] const std::vector<metric_counts>& counts() const noexcept { return counts_; }
+  /// True when every metric scored every record (no metric was not applicable to any).
+  [[nodiscard]] bool uniform() const noexcept {
+    return std::all_of(counts_.begin(), counts_.end(), [](const metric_counts& c) { return c.not_applicable == 0; });
+  }
+  /// The (model, task) pairs with aggregates, sorted.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> groups() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [k, g] : groups_) out.push_back(k);
+    return out;
+  }
+
+  /// The aggregate rows, by model, task and metric order. A rate (0/1 metrics, and stored scores
+  /// whose values were all 0 or 1) has the Wilson interval and stderr sqrt(p(1-p)/n); a mean has
+  /// the t interval and s/sqrt(n) when n >= 2. Throws input_error when a mean or an interval end
+  /// overflows a double.
+  [[nodiscard]] std::vector<result_row> results() const {
+    std::vector<result_row> out;
+    const auto& metrics = options_.metrics;
+    for (const auto& [key, g] : groups_) {
+      for (std::size_t i = 0; i < metrics.size(); ++i) {
+        const bool rate = metrics[i].binary || (metrics[i].kind == metric_kind::stored && g.only01[i]);
+        const binary_accumulator& counts = metrics[i].binary ? g.binary[i] : g.stored01[i];
+        result_row row;
+        row.n = rate ? counts.count() : g.mean[i].count();
+        if (row.n == 0) continue;
+        row.model = key.first;
+        row.task = key.second;
+        row.metric = metrics[i].name;
+        if (rate) {
+          row.value = counts.proportion();
+          const auto ci = wilson_interval(counts, options_.level);
+          row.lower = ci.lower;
+          row.upper = ci.upper;
+          row.stderr_ = std::sqrt(row.value * (1 - row.value) / static_cast<double>(row.n));
+          row.interval = "wilson";
+        } else {
+          row.value = g.mean[i].mean();
+          if (row.n >= 2) {
+            const auto ci = t_interval(g.mean[i], options_.level);
+            row.lower = ci.lower;
+            row.upper = ci.upper;
+            row.stderr_ = g.mean[i].standard_error();
+            row.interval = "t";
+          }
+        }
+        for (const auto& v : {std::optional<double>(row.value), row.lower, row.upper, row.stderr_}) {
+          if (v && !std::isfinite(*v)) {
+            throw input_error("model '" + key.first + "', task '" + key.second + "', " + metrics[i].name +
+                              ": the mean or its interval overflows a double (largest magnitude " +
+                              detail::short_number(g.largest[i]) + " at " + g.largest_at[i] + ")");
+          }
+        }
+        out.push_back(std::move(row));
+      }
+    }
+    return out;
+  }
+
+  /// Merges another scorer (a shard) into this one: counts and summaries add, aggregates merge
+  /// (Chan et al. 1979 for means: equal to one pass to a few ulps; rates exactly), documents and
+  /// filters are checked as if the shard's records had been added here. A scorer made with
+  /// `keep_values` is replayed record by record instead, which equals one pass exactly.
+  /// Throws input_error for other metrics, level or max_tokens, for a document in both, for two
+  /// filters of one (model, task), and parse_error when a replayed value overflows an aggregate.
+  void merge(const scorer& other) {
+    check_compatible(other.options_, other.metrics_known() && metrics_known());
+    if (!other.metrics_known()) {  // no record was added to it: only its reader counts
+      add_summary(other.total_);
+      return;
+    }
+    if (!metrics_known()) resolve(other.options_.metrics);
+    // Documents and filters first: a failed merge leaves this scorer as it was (but for these checks).
+    std::vector<std::size_t> source_map(other.sources_.size());
+    for (std::size_t i = 0; i < other.sources_.size(); ++i) {
+      std::size_t k = 0;
+      while (k < sources_.size() && sources_[k] != other.sources_[i]) ++k;
+      source_map[i] = k;  // == sources_.size() + j for a new one, fixed below
+    }
+    std::size_t fresh_sources = 0;
+    for (auto& m : source_map) {
+      if (m == sources_.size()) m = sources_.size() + fresh_sources++;
+    }
+    for (const auto& [mt, f] : other.filter_of_) {
+      const auto it = filter_of_.find(mt);
+      if (it != filter_of_.end() && it->second.first != f.first) {
+        throw input_error(f.second + ": model '" + mt.first + "', task '" + mt.second + "': documents under the filter '" +
+                          f.first + "' here and '" + it->second.first + "' at " + it->second.second +
+                          ": each document would count once per filter; choose one with --filter");
+      }
+    }
+    std::size_t shared = 0;
+    std::string example;
+    for (const auto& [key, src] : other.documents_) {
+      const auto it = documents_.find(key);
+      if (it != documents_.end()) {
+        if (shared++ == 0) {
+          const std::string& a = sources_[it->second];
+          const std::size_t b = source_map[src];
+          const std::string& c = b < sources_.size() ? sources_[b] : other.sources_[src];
+          example = a == c ? "from '" + a + "' in both" : "in '" + a + "' and '" + c + "'";
+        }
+      }
+    }
+    if (shared > 0) {
+      throw input_error(std::to_string(shared) + " document" + (shared == 1 ? " is" : "s are") +
+                        " counted in both scorers (same model, task, filter and document id; the first " + example +
+                        "): each shard must score different documents");
+    }
+    if (other.options_.keep_values) {
+      // Replay: exactly what one pass over the shard's records would have added.
+      for (const auto& k : other.kept_) {
+        values_type v(other.kept_values_.begin() + static_cast<std::ptrdiff_t>(k.first_value),
+                      other.kept_values_.begin() + static_cast<std::ptrdiff_t>(k.first_value + counts_.size()));
+        if (options_.keep_values) {
+          auto [g, added] = group_index_.try_emplace(other.group_names_[k.group], group_names_.size());
+          if (added) group_names_.push_back(other.group_names_[k.group]);
+          kept_.push_back({g->second, k.line, kept_values_.size()});
+          kept_values_.insert(kept_values_.end(), v.begin(), v.end());
+        } else if (options_.aggregate) {
+          accumulate(groups_[other.group_names_[k.group]], v, other.kept_source_, k.line);
+        }
+      }
+    } else {
+      for (const auto& [mt, g] : other.groups_) {
+        auto& mine = groups_[mt];
+        if (mine.binary.empty()) {
+          mine = g;
+          continue;
+        }
+        for (std::size_t i = 0; i < counts_.size(); ++i) {
+          mine.binary[i] += g.binary[i];
+          mine.mean[i] += g.mean[i];
+          mine.stored01[i] += g.stored01[i];
+          mine.only01[i] = mine.only01[i] && g.only01[i];
+          if (g.largest[i] > mine.largest[i] || (mine.largest_at[i].empty() && !g.largest_at[i].empty())) {
+            mine.largest[i] = g.largest[i];
+            mine.largest_at[i] = g.largest_at[i];
+          }
+        }
+      }
+    }
+    for (std::size_t i = 0; i < other.sources_.size(); ++i) {
+      if (source_map[i] >= sources_.size()) sources_.push_back(other.sources_[i]);
+    }
+    for (const auto& [mt, f] : other.filter_of_) filter_of_.try_emplace(mt, f);
+    for (const auto& [key, src] : other.documents_) documents_.emplace(key, source_map[src]);
+    for (std::size_t i = 0; i < counts_.size() && i < other.counts_.size(); ++i) {
+      counts_[i].scored += other.counts_[i].scored;
+      counts_[i].not_applicable += other.counts_[i].not_applicable;
+    }
+    add_summary(other.total_);
+  }
+
+  /// The scorer as plain numbers and strings (scoring/scorer_state.hpp), to be written and merged
+  /// elsewhere. Throws input_error for a scorer made with `keep_values` (its values are not a state).
+  [[nodiscard]] scorer_state state() const {
+    if (options_.keep_values) throw input_error("scorer::state: a scorer that keeps values has no state");
+    scorer_state s;
+    for (const auto& m : options_.metrics) s.metrics.push_back(m.name);
+    s.level = options_.level;
+    s.max_tokens = static_cast<std::int64_t>(options_.max_tokens);
+    s.aggregate = options_.aggregate;
+    for (const auto& [mt, g] : groups_) {
+      scorer_state::group e;
+      e.model = mt.first;
+      e.task = mt.second;
+      for (std::size_t i = 0; i < g.binary.size(); ++i) {
+        e.binary.push_back(g.binary[i].state());
+        e.mean.push_back(g.mean[i].state());
+        e.stored01.push_back(g.stored01[i].state());
+        e.only01.push_back(g.only01[i]);
+        e.largest.push_back(g.largest[i]);
+        e.largest_at.push_back(g.largest_at[i]);
+      }
+      s.groups.push_back(std::move(e));
+    }
+    for (const auto& c : counts_) {
+      s.scored.push_back(static_cast<std::int64_t>(c.scored));
+      s.not_applicable.push_back(static_cast<std::int64_t>(c.not_applicable));
+    }
+    s.read = static_cast<std::int64_t>(total_.read);
+    s.delivered = static_cast<std::int64_t>(total_.delivered);
+    s.skipped = static_cast<std::int64_t>(total_.skipped);
+    s.ignored = static_cast<std::int64_t>(total_.ignored);
+    s.first_errors = total_.first_errors;
+    for (const auto& [mt, f] : filter_of_) s.filters.push_back({mt.first, mt.second, f.first, f.second});
+    s.sources = sources_;
+    s.documents.reserve(documents_.size());
+    for (const auto& [key, src] : documents_) s.documents.push_back({key, static_cast<std::uint32_t>(src)});
+    std::sort(s.documents.begin(), s.documents.end());
+    return s;
+  }
+
+  /// Rebuilds a scorer from a state; throws input_error naming the field for a state of another
+  /// version, unknown metrics, counts that disagree, or bad accumulator states.
+  [[nodiscard]] static scorer from_state(const scorer_state& s) {
+    if (s.version != scorer_state_version) {
+      throw input_error("scorer state: version: " + std::to_string(s.version) +
+                        " is not a version this build reads (" + std::to_string(scorer_state_version) + ")");
+    }
+    scorer_options o;
+    for (const auto& name : s.metrics) o.metrics.push_back(parse_metric(name));
+    o.level = s.level;
+    if (s.max_tokens <= 0) throw input_error("scorer state: max_tokens: must be at least 1");
+    o.max_tokens = static_cast<std::size_t>(s.max_tokens);
+    o.aggregate = s.aggregate;
+    scorer out(o);
+    const std::size_t m = o.metrics.size();
+    if (s.scored.size() != m || s.not_applicable.size() != m) {
+      throw input_error("scorer state: scored, not_applicable: one count per metric expected");
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      if (s.scored[i] < 0 || s.not_applicable[i] < 0) throw input_error("scorer state: scored: negative count");
+      out.counts_[i] = {static_cast<std::uint64_t>(s.scored[i]), static_cast<std::uint64_t>(s.not_applicable[i])};
+    }
+    for (const auto& e : s.groups) {
+      if (e.binary.size() != m || e.mean.size() != m || e.stored01.size() != m || e.only01.size() != m ||
+          e.largest.size() != m || e.largest_at.size() != m) {
+        throw input_error("scorer state: groups: model '" + e.model + "', task '" + e.task +
+                          "': one aggregate per metric expected");
+      }
+      auto& g = out.groups_[{e.model, e.task}];
+      g.resize(m);
+      for (std::size_t i = 0; i < m; ++i) {
+        g.binary[i] = binary_accumulator::from_state(e.binary[i]);
+        g.mean[i] = mean_accumulator::from_state(e.mean[i]);
+        g.stored01[i] = binary_accumulator::from_state(e.stored01[i]);
+        g.only01[i] = e.only01[i];
+        g.largest[i] = e.largest[i];
+        g.largest_at[i] = e.largest_at[i];
+      }
+    }
+    for (const auto* c : {&s.read, &s.delivered, &s.skipped, &s.ignored}) {
+      if (*c < 0) throw input_error("scorer state: summary: negative count");
+    }
+    if (s.read != s.delivered + s.skipped) throw input_error("scorer state: summary: read != delivered + skipped");
+    out.total_.read = static_cast<std::size_t>(s.read);
+    out.total_.delivered = static_cast<std::size_t>(s.delivered);
+    out.total_.skipped = static_cast<std::size_t>(s.skipped);
+    out.total_.ignored = static_cast<std::size_t>(s.ignored);
+    out.total_.first_errors = s.first_errors;
+    for (const auto& f : s.filters) out.filter_of_.try_emplace({f.model, f.task}, f.filter, f.where);
+    out.sources_ = s.sources;
+    for (const auto& d : s.documents) {
+      if (d.source >= s.sources.size()) throw input_error("scorer state: documents: source index out of range");
+      out.documents_.emplace(d.key, d.source);
+    }
+    return out;
+  }
+
+ private:
+  void check_compatible(const scorer_options& o, bool known) const {
+    if (known && o.metrics != options_.metrics) {
+      std::string a, b;
+      for (const auto& m : options_.metrics) a += (a.empty() ? "" : ",") + m.name;
+      for (const auto& m : o.metrics) b += (b.empty() ? "" : ",") + m.name;
+      throw input_error("cannot merge scores of different metrics (" + a + " and " + b + ")");
+    }
+    if (o.level != options_.level) {
+      throw input_error("cannot merge scores at different confidence levels (" + detail::short_number(options_.level) +
+                        " and " + detail::short_number(o.level) + ")");
+    }
+    if (o.max_tokens != options_.max_tokens) {
+      throw input_error("cannot merge scores with different --max-tokens (" + std::to_string(options_.max_tokens) +
+                        " and " + std::to_string(o.max_tokens) + ")");
+    }
+    if (o.aggregate != options_.aggregate) throw input_error("cannot merge per-example and per-model scores");
+  }
+
+  /// Adds one record's values to its group; first checks that no sum overflows, so a bad record
+  /// leaves every aggregate as it was.
+  void accumulate(detail::group_scores& g, const values_type& values, const std::string& source, std::size_t line) {
+    const auto& metrics = options_.metrics;
+    if (g.binary.empty()) g.resize(metrics.size());
+    staged_.assign(g.mean.begin(), g.mean.end());
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (!values[i] || metrics[i].binary) continue;
+      const double v = *values[i];
+      staged_[i](v);
+      if (!std::isfinite(staged_[i].sum()) || !std::isfinite(staged_[i].sum_of_squared_deviations())) {
+        throw parse_error(source, line, metrics[i].name,
+                          "the value " + detail::short_number(v) + " makes the sum or the spread of " +
+                              metrics[i].name + " overflow a double (largest magnitude before it " +
+                              detail::short_number(g.largest[i]) +
+                              (g.largest_at[i].empty() ? std::string() : " at " + g.largest_at[i]) + ")");
+      }
+    }
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      if (!values[i]) continue;
+      if (metrics[i].binary) {
+        g.binary[i](*values[i] != 0.0);
+        continue;
+      }
+      const double v = *values[i];
+      g.mean[i] = staged_[i];
+      if (std::abs(v) > g.largest[i] || g.largest_at[i].empty()) {
+        g.largest[i] = std::abs(v);
+        g.largest_at[i] = source + ":" + std::to_string(line);
+      }
+      if (metrics[i].kind == metric_kind::stored) {
+        if (v == 0.0 || v == 1.0) {
+          g.stored01[i](v == 1.0);
+        } else {
+          g.only01[i] = false;
+        }
+      }
+    }
+  }
+
+  scorer_options options_;
+  std::map<std::pair<std::string, std::string>, detail::group_scores> groups_;
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of_;  // -> filter, where
+  std::unordered_map<std::uint64_t, std::size_t> documents_;  // document key -> source index
+  std::vector<std::string> sources_;
+  std::size_t source_ = 0;
+  std::vector<metric_counts> counts_;
+  io::read_summary total_;
+  values_type values_;
+  score_scratch scratch_;
+  std::vector<mean_accumulator> staged_;
+  // keep_values: the records' values in order.
+  std::map<std::pair<std::string, std::string>, std::size_t> group_index_;
+  std::vector<std::pair<std::string, std::string>> group_names_;
+  std::vector<detail::kept_record> kept_;
+  values_type kept_values_;
+  std::string kept_source_;
+};
+
+}  // namespace emergent::scoring
