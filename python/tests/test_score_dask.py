@@ -318,3 +318,26 @@ def test_line_ranges_property(tmp_path):
             for b, _, first in r:
                 assert b == 0 or data[b - 1:b] == b"\n"
                 assert first == data[:b].count(b"\n") + 1
+
+
+def test_state_interchange_with_cli(cli, root, tmp_path):
+    # `emergent score --save-state` writes the state a Python Scorer reads, and the reverse: a state
+    # from Python merges with `emergent merge` into the table of one pass.
+    state = tmp_path / "shard.json"
+    rows, _ = _run_cli(cli, tmp_path, [root / MATH], "lm-eval", "exact_match,edit_distance",
+                       ["--model", "m", "--save-state", str(state)])
+    s = em.Scorer.from_json(state.read_text())
+    ours = em.scoring.results_frame(s)
+    assert [[_cell(v) for v in r] for r in ours.itertuples(index=False)] == rows[1:]
+    py_state = tmp_path / "py.json"
+    other = em.scoring.scorer_for("exact_match,edit_distance")
+    other.read("lm-eval", str(root / MC), model="m", filter="none")
+    py_state.write_text(other.to_json())
+    out = tmp_path / "merged.csv"
+    r = subprocess.run([cli, "merge", "--out", str(out), str(state), str(py_state)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    both = em.score([root / MATH, root / MC], "lm-eval", "exact_match,edit_distance", model="m", filter="none")
+    merged = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    merged["interval"] = merged["interval"].fillna("")
+    _assert_tables_match(merged[["model", "task", "metric", "n", "value", "lower", "upper", "stderr", "interval"]],
+                         both[["model", "task", "metric", "n", "value", "lower", "upper", "stderr", "interval"]])
