@@ -1,7 +1,7 @@
 """Re-scoring on a Dask cluster: ``emergent.dask.score(paths, ...)`` runs one task per file (or per
 byte range of a large JSON Lines file), each reading and scoring with the C++ scorer into its
-aggregates; the partial scorers (pickled as their versioned state) merge in a tree reduction, and
-the result is the table single-process ``emergent.score`` / ``emergent score`` gives: counts
+aggregates; the partial scorers (pickled as their versioned state) merge in a tree reduction whose
+last step makes the table on a worker, and the result is the table single-process ``emergent.score`` / ``emergent score`` gives: counts
 exactly, means to a few ulps (Chan et al.'s merge of means and squared deviations).
 
 Needs ``dask`` (Debian ``python3-dask``); on a cluster, ``distributed`` (``python3-distributed``)
@@ -87,7 +87,15 @@ def _merge(spec, *parts):
     return out
 
 
-def _graph(files, format, spec, read_args, split_bytes, split_every):
+def _finish(spec, compute, *parts):
+    # The last merge, on a worker: the client receives the table and the counts, not the scorer
+    # (whose state holds a key per document).
+    s = _merge(spec, *parts)
+    s.check_complete()
+    return s.results(compute), s.summary()
+
+
+def _graph(files, format, spec, read_args, split_bytes, split_every, compute):
     from dask import delayed
 
     leaves = []
@@ -101,9 +109,9 @@ def _graph(files, format, spec, read_args, split_bytes, split_every):
         else:
             leaves.append(delayed(_score_part)(spec, format, f, read_args, None))
     level = leaves
-    while len(level) > 1:  # a tree of merges, split_every inputs each, in file order
+    while len(level) > split_every:  # a tree of merges, split_every inputs each, in file order
         level = [delayed(_merge)(spec, *level[i:i + split_every]) for i in range(0, len(level), split_every)]
-    return level[0]
+    return delayed(_finish)(spec, compute, *level)
 
 
 def score(paths, format="lm-eval", metrics="auto", *, mapping=None, model="", task="", filter="", skip_bad=False,
@@ -112,7 +120,8 @@ def score(paths, format="lm-eval", metrics="auto", *, mapping=None, model="", ta
     """``emergent.score`` on Dask: the same arguments and the same table (see
     :func:`emergent.scoring.score`). One task per file; with ``split_bytes``, a ``lm-eval`` or
     ``jsonl`` file larger than that is cut into byte ranges of whole lines, one task each. The
-    partial scorers merge ``split_every`` at a time. ``client``: a ``distributed.Client`` (default:
+    partial scorers merge ``split_every`` at a time; the last merge (on a worker) returns the table
+and the counts only. ``compute`` (a compute table) is read by that worker. ``client``: a ``distributed.Client`` (default:
     the current one if any, else Dask's default scheduler).
 
     ``metrics="auto"`` picks the metrics from the first record of each task's part: name them when
@@ -126,17 +135,19 @@ def score(paths, format="lm-eval", metrics="auto", *, mapping=None, model="", ta
     spec = (scoring._metrics(metrics), float(level), int(max_tokens))
     scoring.scorer_for(*spec)  # bad metrics, level or max_tokens fail here, before any task runs
     read_args = dict(mapping=scoring._mapping(mapping), model=model, task=task, filter=filter, skip_bad=bool(skip_bad))
-    total = _graph(files, format, spec, read_args, split_bytes, split_every)
+    compute = os.fspath(compute) if compute is not None else ""
+    if compute and not os.path.isfile(compute):
+        raise FileNotFoundError(2, "No such file or directory", compute)
+    total = _graph(files, format, spec, read_args, split_bytes, split_every, compute)
     if client is None:
         try:
             from distributed import default_client
             client = default_client()
         except (ImportError, ValueError):
             client = None
-    s = client.compute(total).result() if client is not None else total.compute()
-    summary = s.summary()
+    columns, summary = client.compute(total).result() if client is not None else total.compute()
     if summary["delivered"] == 0 and summary["read"] == 0 and filter and summary["ignored"] > 0:
         raise InputError(f"score: filter: no record has the filter '{filter}' ({summary['ignored']} records of "
                          "other filters)")
-    frame = scoring.results_frame(s, compute, as_frame)
+    frame = scoring._frame({k: columns[k] for k in scoring.COLUMNS}, as_frame)
     return (frame, summary) if return_summary else frame

@@ -1,10 +1,11 @@
 // Bindings of emergent/scoring: the scorer behind `emergent score` (read files of any format, score
 // every record under the metrics, aggregate per model and task), its merge, and its versioned state
-// (pickled as the state's JSON form) so that shards scored in other processes (Dask) merge into
-// the table one pass gives.
+// (pickled as the state's JSON form, the document keys as raw arrays) so that shards scored in other
+// processes (Dask) merge into the table one pass gives.
 #include "common.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -171,6 +172,38 @@ std::vector<std::string> metric_names(const py_scorer& self) {
   return out;
 }
 
+// Pickled form: the state's JSON without the document keys, then the keys and their source indices
+// as raw little-endian arrays (one key per document: as JSON text they are most of the state's bytes
+// and of its parse time).
+py::tuple pickle_state(const py_scorer& self) {
+  sc::scorer_state s = self.scorer.state();
+  std::string keys(s.documents.size() * sizeof(std::uint64_t), '\0');
+  std::string sources(s.documents.size() * sizeof(std::uint32_t), '\0');
+  for (std::size_t i = 0; i < s.documents.size(); ++i) {
+    std::memcpy(keys.data() + i * sizeof(std::uint64_t), &s.documents[i].key, sizeof(std::uint64_t));
+    std::memcpy(sources.data() + i * sizeof(std::uint32_t), &s.documents[i].source, sizeof(std::uint32_t));
+  }
+  s.documents.clear();
+  return py::make_tuple(py::bytes(sc::to_json(s)), py::bytes(keys), py::bytes(sources));
+}
+
+py_scorer unpickle_state(const py::tuple& t) {
+  if (t.size() != 3) throw input_error("pickled scorer: expected (state, keys, sources)");
+  sc::scorer_state s = sc::scorer_state_from_json(t[0].cast<std::string>(), "pickled scorer");
+  const auto keys = t[1].cast<std::string>();
+  const auto sources = t[2].cast<std::string>();
+  const std::size_t n = keys.size() / sizeof(std::uint64_t);
+  if (keys.size() % sizeof(std::uint64_t) != 0 || sources.size() != n * sizeof(std::uint32_t)) {
+    throw input_error("pickled scorer: documents: the key and source arrays differ in length");
+  }
+  s.documents.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::memcpy(&s.documents[i].key, keys.data() + i * sizeof(std::uint64_t), sizeof(std::uint64_t));
+    std::memcpy(&s.documents[i].source, sources.data() + i * sizeof(std::uint32_t), sizeof(std::uint32_t));
+  }
+  return py_scorer(sc::scorer::from_state(s));
+}
+
 }  // namespace
 
 void init_score(py::module_& m) {
@@ -194,10 +227,7 @@ void init_score(py::module_& m) {
       .def_static("from_json", [](const std::string& text) {
         return py_scorer(sc::scorer::from_state(sc::scorer_state_from_json(text, "scorer state")));
       })
-      .def(py::pickle([](const py_scorer& self) { return py::bytes(sc::to_json(self.scorer.state())); },
-                      [](const py::bytes& b) {
-                        return py_scorer(sc::scorer::from_state(sc::scorer_state_from_json(std::string(b), "pickled scorer")));
-                      }));
+      .def(py::pickle(&pickle_state, &unpickle_state));
 }
 
 }  // namespace emergent_py

@@ -223,6 +223,13 @@ def test_scorer_merge_and_pickle(root, wino_jsonl):
     other.read("csv", str(root / WINO), mapping=WINO_MAP, task="other")
     with pytest.raises(em.InputError, match="different metrics"):
         whole.merge(other)
+    blank = em.Scorer.__new__(em.Scorer)
+    state, keys, sources = whole.__getstate__()
+    assert len(keys) == 8 * len(sources) // 4 == 8 * whole.summary()["delivered"]
+    with pytest.raises(em.InputError, match="differ in length"):
+        blank.__setstate__((state, keys[:-1], sources))
+    with pytest.raises(em.InputError, match="version"):
+        blank.__setstate__((state.replace(b'"version": 1', b'"version": 2'), keys, sources))
     twice = pickle.loads(pickle.dumps(whole))
     with pytest.raises(em.InputError, match="counted in both"):
         twice.merge(whole)
