@@ -31,8 +31,8 @@ measure() {  # prints "wall_s cpu_s peak_kb" of the run with the median CPU time
   printf '%s\n' "${runs[@]}" | sort -k2 -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p"
 }
 
-read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model "$input")
-read -r t_wall t_cpu t_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --metrics "$metrics" --per-model --threads 2 "$input")
+read -r c_wall c_cpu c_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$input")
+read -r t_wall t_cpu t_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model --threads 2 "$input")
 repeats_main=$repeats
 repeats=1
 read -r p_wall p_cpu p_kb < <(measure /usr/bin/python3 benchmarks/rescore_python.py "$input")

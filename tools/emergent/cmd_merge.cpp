@@ -1,5 +1,6 @@
 // `emergent merge`: merges scorer states written by `emergent score --save-state` (shards scored by
 // separate jobs) and writes the per-model table that one `emergent score` over all shards writes.
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <emergent/core/error.hpp>
@@ -51,6 +53,15 @@ void run(const options_t& o) {
   if (!o.out.empty()) check_not_an_input(o.out, inputs, "merge: --out");
   std::vector<io::compute_entry> compute;
   if (!o.compute.empty()) compute = io::read_compute_table_file(o.compute);
+  for (const auto& c : compute) {  // as score does: no infinite number in the table
+    for (const auto& [v, name] : {std::pair{c.parameters, "params"}, std::pair{c.tokens, "tokens"}, std::pair{c.flops, "flops"}}) {
+      if (v && !std::isfinite(*v)) {
+        throw parse_error(o.compute, c.line, name,
+                          std::string(c.flops_derived && std::string(name) == "flops" ? "6 * params * tokens" : name) +
+                              " of model '" + c.model + "' overflows a double (larger than 1.8e308)");
+      }
+    }
+  }
 
   std::optional<scoring::scorer> merged;
   for (const auto& path : o.states) {
