@@ -38,10 +38,14 @@ eigen = os.environ.get("EIGEN3_INCLUDE_DIR", "/usr/include/eigen3")
 
 ParallelCompile("EMERGENT_BUILD_JOBS", default=2).install()
 
-sources = [f"src/{name}.cpp" for name in ("module", "metrics", "stats", "fit", "analysis", "io")]
+sources = [f"src/{name}.cpp" for name in ("module", "metrics", "stats", "fit", "analysis", "io", "score")]
+# Every header the sources include: setuptools rebuilds the extension only when one of its sources or
+# depends is newer than the built module, so a changed library header must be listed to be noticed.
+depends = sorted(str(p) for p in (include / "emergent").rglob("*.hpp")) + sorted(str(p) for p in (here / "src").glob("*.hpp"))
 ext = Pybind11Extension(
     "emergent._core",
     sources,
+    depends=depends,
     include_dirs=[str(here / "src"), str(include), eigen],
     libraries=["simdjson"],
     cxx_std=20,

@@ -9,9 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${1:-build/python-venv}
 
-pkgs=(g++-12 libeigen3-dev libboost-math-dev libsimdjson-dev pybind11-dev python3-pybind11 python3-setuptools
-      python3-venv python3-pip python3-wheel python3-numpy python3-scipy python3-sklearn python3-pandas
-      python3-pytest python3-hypothesis python3-matplotlib python3-levenshtein)
+# g++ (not only g++-12): setuptools calls Python's configured compiler, x86_64-linux-gnu-gcc/g++, which the
+# g++ package provides; python3-dev: Python.h; python3-build: wheels; python3-dask/-distributed: emergent.dask.
+pkgs=(g++ python3-dev libeigen3-dev libboost-math-dev libsimdjson-dev pybind11-dev python3-pybind11 python3-setuptools
+      python3-venv python3-pip python3-wheel python3-build python3-numpy python3-scipy python3-sklearn python3-pandas
+      python3-pytest python3-hypothesis python3-matplotlib python3-levenshtein python3-dask python3-distributed)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

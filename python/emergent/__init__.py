@@ -3,8 +3,9 @@ metrics, put honest intervals on every point, fit scaling curves on log-compute 
 whether a jump is real. Python bindings of the header-only C++ library of the same name.
 
 Layers: :mod:`emergent.metrics`, :mod:`emergent.stats`, :mod:`emergent.fitting`,
-:mod:`emergent.analysis`, :mod:`emergent.io`, :mod:`emergent.frame` (pandas pipelines) and
-:mod:`emergent.plot` (matplotlib). pandas and matplotlib are imported only when used.
+:mod:`emergent.analysis`, :mod:`emergent.io`, :mod:`emergent.scoring` (``emergent score`` as a
+DataFrame), :mod:`emergent.frame` (pandas pipelines), :mod:`emergent.plot` (matplotlib) and
+:mod:`emergent.dask` (re-scoring on a Dask cluster). pandas, matplotlib and dask are imported only when used.
 """
 
 from . import _core
@@ -19,6 +20,7 @@ from .fitting import MODELS, FitResult, fit
 from .analysis import (Result, davies_test, fit_segmented, grokking_delay, k_of_k_check, k_of_k_predict,
                        measure_sharpness, mirage_analysis, pscore_test)
 from .io import read, read_compute_table, read_lm_eval_results
+from .scoring import Scorer, score
 
 __version__ = _core.__version__
 
@@ -32,12 +34,12 @@ __all__ = [
     "fit", "FitResult", "MODELS",
     "fit_segmented", "davies_test", "pscore_test", "measure_sharpness", "mirage_analysis", "k_of_k_predict",
     "k_of_k_check", "grokking_delay", "Result",
-    "read", "read_lm_eval_results", "read_compute_table",
+    "read", "read_lm_eval_results", "read_compute_table", "score", "Scorer",
 ]
 
 
 def __getattr__(name):
-    if name in ("frame", "plot"):
+    if name in ("frame", "plot", "dask"):
         import importlib
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'emergent' has no attribute {name!r}")

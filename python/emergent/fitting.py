@@ -11,6 +11,12 @@ from .errors import InputError, _warn_fit
 __all__ = ["fit", "FitResult", "MODELS"]
 
 MODELS = ("linear", "power_law", "logistic", "accuracy_law", "bnsl")
+_F64 = np.dtype(np.float64)
+
+
+def _plain(a):
+    """A 1-D C-contiguous float64 ndarray: passed to the core as it is (the core views it, no copy)."""
+    return type(a) is np.ndarray and a.dtype == _F64 and a.ndim == 1 and a.flags.c_contiguous
 
 
 class FitResult:
@@ -98,11 +104,15 @@ def fit(x, y, model="logistic", *, weights=None, loss=None, loss_scale=1.0, brea
     Warns ``FitWarning`` when the fit is flagged (status other than "converged")."""
     if model not in MODELS:
         raise InputError(f"fit: model: {model!r} is not one of {', '.join(MODELS)}")
-    xa = as_float_array(x, "x")
-    ya = as_float_array(y, "y")
-    w = None if weights is None else as_float_array(weights, "weights")
-    opts = ("none" if loss is None else str(loss), float(loss_scale), as_count(breaks, "breaks"),
-            as_count(starts, "starts"), as_count(max_iterations, "max_iterations"))
+    xa = x if _plain(x) else as_float_array(x, "x")
+    ya = y if _plain(y) else as_float_array(y, "y")
+    w = None if weights is None else weights if _plain(weights) else as_float_array(weights, "weights")
+    if (loss is None and type(loss_scale) is float and type(breaks) is int and type(starts) is int
+            and type(max_iterations) is int):
+        opts = ("none", loss_scale, breaks, starts, max_iterations)  # already what as_count would return
+    else:
+        opts = ("none" if loss is None else str(loss), float(loss_scale), as_count(breaks, "breaks"),
+                as_count(starts, "starts"), as_count(max_iterations, "max_iterations"))
     core = _core.fit_xy(xa, ya, model, w, *opts)
     result = FitResult(core, xa, ya, w, opts)
     if warn and core.status != "converged":

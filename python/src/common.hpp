@@ -22,6 +22,7 @@ void init_stats(py::module_& m);
 void init_fit(py::module_& m);
 void init_analysis(py::module_& m);
 void init_io(py::module_& m);
+void init_score(py::module_& m);
 
 // A one-dimensional, C-contiguous float64 array; a float64 input is viewed, not copied.
 using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;

@@ -1,5 +1,5 @@
 // emergent._core: the compiled core of the Python package. Each layer is bound in its own
-// translation unit (metrics.cpp, stats.cpp, fit.cpp, analysis.cpp, io.cpp); this file registers
+// translation unit (metrics.cpp, stats.cpp, fit.cpp, analysis.cpp, io.cpp, score.cpp); this file registers
 // them and translates the library's exceptions into the package's Python exceptions
 // (emergent.errors: InputError, ParseError, NumericalError; FileNotFoundError for a missing file).
 #include "common.hpp"
@@ -51,4 +51,5 @@ PYBIND11_MODULE(_core, m) {
   emergent_py::init_fit(m);
   emergent_py::init_analysis(m);
   emergent_py::init_io(m);
+  emergent_py::init_score(m);
 }

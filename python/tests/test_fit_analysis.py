@@ -46,6 +46,24 @@ def test_logistic_equals_curve_fit(curve):
     assert r2 == r and r2.params == r.params
 
 
+def test_fit_fast_path_equals_converted_input(curve):
+    # fit() passes a 1-D contiguous float64 array and int/float options straight to the core; every
+    # other input goes through the conversions. Both paths must give the same fit, bit for bit.
+    x, y = curve
+    plain = em.fit(x, y, "logistic")
+    wide = np.empty(2 * x.size)
+    wide[::2] = y
+    strided = wide[::2]  # not contiguous: converted
+    assert not strided.flags.c_contiguous
+    for xs, ys in ((list(x), list(y)), (x, strided), (x.reshape(1, -1)[0], y.copy())):
+        assert em.fit(xs, ys, "logistic") == plain
+    assert em.fit(x, y, "logistic", breaks=1.0, starts=np.int64(0), max_iterations=200.0, loss_scale=1) == plain
+    with pytest.raises(em.InputError, match="max_iterations"):
+        em.fit(x, y, "logistic", max_iterations=2.5)
+    with pytest.raises(em.InputError, match="x"):
+        em.fit(x.astype(str), y, "logistic")
+
+
 def test_linear_equals_polyfit():
     x = np.arange(10.0)
     y = 2 * x + 1 + np.random.default_rng(0).normal(0, 0.1, 10)
