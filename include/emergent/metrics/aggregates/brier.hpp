@@ -221,69 +221,58 @@ double brier_rows_scalar(const P* p, const L* labels, std::size_t k, std::size_t
   return total;
 }
 
-/// K-specialised multi-class Brier (K a multiple of W): W rows at a time, each row K/W vectors; the
-/// one-hot vector is built by comparing lane indices with the label (no gather, so an invalid label
-/// cannot read out of bounds), row sums come from a transpose-and-add of W row vectors. The vector
-/// path accepts values in [0, 1] exactly; a block with anything else (values within the tolerance,
-/// NaN, bad labels or sums) is recomputed by `brier_rows_scalar`, which clamps and validates.
+/// `rows_kernel` policy of the K-specialised multi-class Brier (K a multiple of W): the one-hot
+/// vector of a row is its label's row of the table (no gather, so an invalid label cannot read out
+/// of bounds), row sums come from the kernel's transpose-and-add. The vector path accepts values in
+/// [0, 1] exactly; a block with anything else (values within the tolerance, NaN, bad labels or sums)
+/// is recomputed by `brier_rows_scalar`, which clamps and validates.
 template <int W, std::size_t K, class P, class L>
-[[gnu::always_inline]] inline void brier_rows_body(const P* p, const L* labels, std::size_t rows,
-                                                   std::size_t row_offset, kernel_total& total) {
-  static_assert(K % W == 0);
-  constexpr std::size_t V = K / W;
-  namespace s = simd;
-  using D = typename s::v<W>::d;
-    D zero{}, one{}, sum_tol{};
-  s::splat<W>(zero, 0.0);
-  s::splat<W>(one, 1.0);
-  s::splat<W>(sum_tol, probability_sum_tolerance);
-  // one-hot rows, one per label, plus an all-zero row that invalid labels are pointed at (they are
-  // flagged separately): a table lookup instead of a broadcast and a compare per row
-  alignas(64) double onehot_table[(K + 1) * K] = {};
-  for (std::size_t j = 0; j < K; ++j) onehot_table[j * K + j] = 1.0;
-  constexpr std::size_t rows_per_block = kernel_block_elements / K;
-  for (const auto [row_begin, row_end] : blocks(rows, rows_per_block)) {
-    D acc0 = zero, acc1 = zero;
-    auto good = zero == zero;
-    std::uint64_t bad_labels = 0;
-    std::size_t r = row_begin;
-    for (; r + W <= row_end; r += W) {
-      D row_sum[W];  // every element is assigned below (a zero-initialiser costs a rep stos per group)
-      for (int q = 0; q < W; ++q) {
-        const P* const x = p + (r + static_cast<std::size_t>(q)) * K;
-        const auto label = static_cast<std::uint64_t>(static_cast<std::int64_t>(labels[r + static_cast<std::size_t>(q)]));
-        const bool invalid = label >= K;
-        bad_labels |= invalid ? 1u : 0u;
-        const double* const onehot_row = onehot_table + (invalid ? K : label) * K;
-        D rs = zero;
-        for (std::size_t v = 0; v < V; ++v) {
-          D xv{}, onehot{};
-          s::load<W>(xv, x + v * W);
-          s::load<W>(onehot, onehot_row + v * W);
-          good &= (xv >= zero) & (xv <= one);
-          rs += xv;
-          xv -= onehot;
-          if (q % 2 == 0) {  // alternate accumulators between rows: one FMA chain would bound the loop
-            acc0 += xv * xv;
-          } else {
-            acc1 += xv * xv;
-          }
-        }
-        row_sum[q] = rs;
-      }
-      D sums{};
-      s::transpose_sum<W>(sums, row_sum);
-      sums -= one;
-      s::abs<W>(sums);
-      good &= sums <= sum_tol;
-    }
-    if (bad_labels != 0 || s::any<W>(~good)) {
-      total.add(brier_rows_scalar(p, labels, K, row_begin, row_end, row_offset));
+struct brier_rows {
+  using D = typename simd::v<W>::d;
+  using table_element = double;
+  static constexpr std::size_t classes = K;
+  static constexpr bool sums_rows = true;
+  static constexpr double table_one = 1.0;
+
+  const P* p;
+  const L* labels;
+  std::size_t row_offset;
+  D zero{}, one{}, sum_tol{};
+
+  [[gnu::always_inline]] brier_rows(const P* p_, const L* labels_, std::size_t row_offset_)
+      : p(p_), labels(labels_), row_offset(row_offset_) {
+    simd::splat<W>(zero, 0.0);
+    simd::splat<W>(one, 1.0);
+    simd::splat<W>(sum_tol, probability_sum_tolerance);
+  }
+  template <class M>
+  [[gnu::always_inline]] void element(const P* x, const double* onehot_row, bool even, D& rs, D& acc0, D& acc1,
+                                      M& good) const {
+    D xv{}, onehot{};
+    simd::load<W>(xv, x);
+    simd::load<W>(onehot, onehot_row);
+    good &= (xv >= zero) & (xv <= one);
+    rs += xv;
+    xv -= onehot;
+    if (even) {
+      acc0 += xv * xv;
     } else {
-      total.add(s::hsum<W>(acc0 + acc1) + brier_rows_scalar(p, labels, K, r, row_end, row_offset));
+      acc1 += xv * xv;
     }
   }
-}
+  template <class M>
+  [[gnu::always_inline]] void group(D& sums, D& /*acc0*/, M& good) const {
+    sums -= one;
+    simd::abs<W>(sums);
+    good &= sums <= sum_tol;
+  }
+  template <class M>
+  [[gnu::always_inline]] double finish(std::size_t row_begin, std::size_t vector_end, std::size_t row_end, const D& acc,
+                                       std::uint64_t bad_labels, const M& good) const {
+    if (bad_labels != 0 || simd::any<W>(~good)) return brier_rows_scalar(p, labels, K, row_begin, row_end, row_offset);
+    return simd::hsum<W>(acc) + brier_rows_scalar(p, labels, K, vector_end, row_end, row_offset);
+  }
+};
 
 #ifdef EMERGENT_X86_DISPATCH
 /// K = 4 over double rows: the intrinsics block kernel (prob_x86.hpp) for blocks whose labels are
@@ -309,22 +298,22 @@ template <class L>
 #endif
 
 /// Multi-class Brier kernel for rows that must sum to 1: K = 2 (W = 2 only), 4 and 8 by the
-/// K-specialised row body (K = 4 over doubles on AVX2 by the intrinsics kernel), any other K by the
-/// generic body.
+/// K-specialised row kernel (`rows_kernel` with `brier_rows`; K = 4 over doubles on AVX2 by the
+/// intrinsics kernel), any other K by the generic body.
 struct brier_multi_kernel {
   template <int W, class P, class L>
   [[gnu::always_inline]] static void run(const P* p, const L* labels, std::size_t rows, std::size_t k,
                                          std::size_t row_offset, kernel_total& total) {
     switch (k) {
       case 2:
-        if constexpr (W == 2) return brier_rows_body<2, 2>(p, labels, rows, row_offset, total);
+        if constexpr (W == 2) return rows_kernel<2>(brier_rows<2, 2, P, L>(p, labels, row_offset), p, labels, rows, 2, total);
         break;
       case 4:
 #ifdef EMERGENT_X86_DISPATCH
         if constexpr (W == 4 && std::is_same_v<plain<P>, double>) return brier4_avx2(p, labels, rows, row_offset, total);
 #endif
-        return brier_rows_body<W, 4>(p, labels, rows, row_offset, total);
-      case 8: return brier_rows_body<W, 8>(p, labels, rows, row_offset, total);
+        return rows_kernel<W>(brier_rows<W, 4, P, L>(p, labels, row_offset), p, labels, rows, 4, total);
+      case 8: return rows_kernel<W>(brier_rows<W, 8, P, L>(p, labels, row_offset), p, labels, rows, 8, total);
       default: break;
     }
     brier_multi_body<W>(p, labels, rows, k, row_offset, total);

@@ -313,92 +313,93 @@ template <int W, class P>
   return accepted;
 }
 
-/// K-specialised cross-entropy from log-probabilities (K a multiple of W): W rows at a time; the
-/// label's log-probability is selected by comparing lane indices with the label, the normalisation
-/// check sums exp() (`exp_check`, relative error < 1.3e-7) over each row via a transpose-and-add,
-/// against 0.8 x `probability_sum_tolerance` so that the approximation can only raise false alarms,
-/// which the exact rescan then clears. For K = 4 the check is `row_sums_4_accepted` (single precision,
-/// twice the lanes, proven acceptance bound) run over the block after the gather pass.
+/// `rows_kernel` policy of the K-specialised cross-entropy from log-probabilities (K a multiple of
+/// W): the label's log-probability is selected by its row of the lane-mask table, the normalisation
+/// check sums exp() (`exp_check`, relative error < 1.3e-7) over each row via the kernel's
+/// transpose-and-add, against 0.8 x `probability_sum_tolerance` so that the approximation can only
+/// raise false alarms, which the exact rescan then clears. For K = 4 the check is
+/// `row_sums_4_accepted` (single precision, twice the lanes, proven acceptance bound) run over the
+/// block after the gather pass.
 template <int W, std::size_t K, class P, class L>
-[[gnu::always_inline]] inline void cross_entropy_rows_body(const P* lp, const L* labels, std::size_t rows,
-                                                           std::size_t row_offset, const log_loss_options& options,
-                                                           kernel_total& total) {
-  static_assert(K % W == 0);
-  constexpr std::size_t V = K / W;
-  namespace s = simd;
-  using D = typename s::v<W>::d;
-  using I = typename s::v<W>::i;
+struct cross_entropy_rows {
+  using D = typename simd::v<W>::d;
+  using I = typename simd::v<W>::i;
+  using table_element = std::int64_t;  // per label, an all-ones mask on its lane
+  static constexpr std::size_t classes = K;
+  static constexpr bool sums_rows = K != 4;
+  static constexpr std::int64_t table_one = -1;
+
+  const P* lp;
+  const L* labels;
+  std::size_t row_offset;
+  const log_loss_options& options;
+  bool clip;
+  bool forbid_infinite;
   D hi{}, zero{}, one{}, sum_tol{}, clip_lo{}, clip_hi{};
-  s::splat<W>(hi, probability_tolerance);
-  s::splat<W>(zero, 0.0);
-  s::splat<W>(one, 1.0);
-  s::splat<W>(sum_tol, 0.8 * probability_sum_tolerance);
-  const bool clip = options.clamp_epsilon > 0.0;
-  s::splat<W>(clip_lo, clip ? std::log(options.clamp_epsilon) : 0.0);
-  s::splat<W>(clip_hi, clip ? std::log1p(-options.clamp_epsilon) : 0.0);
-  const bool forbid_infinite = !options.allow_infinite && !clip;
-  // per label, an all-ones mask on its lane (and an all-zero row for invalid labels, flagged apart)
-  alignas(64) std::int64_t mask_table[(K + 1) * K] = {};
-  for (std::size_t j = 0; j < K; ++j) mask_table[j * K + j] = -1;
-  constexpr std::size_t rows_per_block = kernel_block_elements / K;
-  for (const auto [row_begin, row_end] : blocks(rows, rows_per_block)) {
-    D acc = zero, acc_odd = zero;
-    auto good = zero == zero;
-    std::uint64_t bad_labels = 0;
-    std::size_t r = row_begin;
-    for (; r + W <= row_end; r += W) {
-      D row_sum[W];  // every element is assigned below (a zero-initialiser costs a rep stos per group)
-      for (int q = 0; q < W; ++q) {
-        const P* const x = lp + (r + static_cast<std::size_t>(q)) * K;
-        const auto label = static_cast<std::uint64_t>(static_cast<std::int64_t>(labels[r + static_cast<std::size_t>(q)]));
-        const bool invalid = label >= K;
-        bad_labels |= invalid ? 1u : 0u;
-        const std::int64_t* const mask_row = mask_table + (invalid ? K : label) * K;
-        D rs = zero;
-        for (std::size_t v = 0; v < V; ++v) {
-          D xv{}, e{}, target{};
-          s::load<W>(xv, x + v * W);
-          good &= xv <= hi;
-          s::clamp_above<W>(xv, zero);
-          if constexpr (K == 4) {  // K = 4: the single-precision check below
-            (void)e;
-          } else {
-            e = xv;
-            s::exp_check<W>(e);
-            rs += e;
-          }
-          if (clip) {
-            s::clamp_below<W>(xv, clip_lo);
-            s::clamp_above<W>(xv, clip_hi);
-          }
-          I mask{}, bits{};
-          std::memcpy(&mask, mask_row + v * W, sizeof mask);
-          std::memcpy(&bits, &xv, sizeof bits);
-          bits &= mask;
-          std::memcpy(&target, &bits, sizeof target);
-          if (q % 2 == 0) {  // alternate accumulators between rows: one add chain would bound the loop
-            acc += target;
-          } else {
-            acc_odd += target;
-          }
-        }
-        row_sum[q] = rs;
-      }
-      if constexpr (K != 4) {
-        D sums{};
-        s::transpose_sum<W>(sums, row_sum);
-        sums -= one;
-        s::abs<W>(sums);
-        good &= sums <= sum_tol;
-      } else {
-        (void)row_sum;
-      }
+
+  [[gnu::always_inline]] cross_entropy_rows(const P* lp_, const L* labels_, std::size_t row_offset_,
+                                            const log_loss_options& options_)
+      : lp(lp_),
+        labels(labels_),
+        row_offset(row_offset_),
+        options(options_),
+        clip(options_.clamp_epsilon > 0.0),
+        forbid_infinite(!options_.allow_infinite && !clip) {
+    simd::splat<W>(hi, probability_tolerance);
+    simd::splat<W>(zero, 0.0);
+    simd::splat<W>(one, 1.0);
+    simd::splat<W>(sum_tol, 0.8 * probability_sum_tolerance);
+    simd::splat<W>(clip_lo, clip ? std::log(options.clamp_epsilon) : 0.0);
+    simd::splat<W>(clip_hi, clip ? std::log1p(-options.clamp_epsilon) : 0.0);
+  }
+  template <class M>
+  [[gnu::always_inline]] void element(const P* x, const std::int64_t* mask_row, bool even, D& rs, D& acc0, D& acc1,
+                                      M& good) const {
+    D xv{}, target{};
+    simd::load<W>(xv, x);
+    good &= xv <= hi;
+    simd::clamp_above<W>(xv, zero);
+    if constexpr (K == 4) {  // K = 4: the single-precision check in `finish`
+      (void)rs;
+    } else {
+      D e = xv;
+      simd::exp_check<W>(e);
+      rs += e;
     }
+    if (clip) {
+      simd::clamp_below<W>(xv, clip_lo);
+      simd::clamp_above<W>(xv, clip_hi);
+    }
+    I mask{}, bits{};
+    std::memcpy(&mask, mask_row, sizeof mask);
+    std::memcpy(&bits, &xv, sizeof bits);
+    bits &= mask;
+    std::memcpy(&target, &bits, sizeof target);
+    if (even) {
+      acc0 += target;
+    } else {
+      acc1 += target;
+    }
+  }
+  template <class M>
+  [[gnu::always_inline]] void group(D& sums, D& /*acc0*/, M& good) const {
+    if constexpr (K != 4) {
+      sums -= one;
+      simd::abs<W>(sums);
+      good &= sums <= sum_tol;
+    } else {
+      (void)sums;
+      (void)good;
+    }
+  }
+  template <class M>
+  [[gnu::always_inline]] double finish(std::size_t row_begin, std::size_t vector_end, std::size_t row_end, const D& acc,
+                                       std::uint64_t bad_labels, const M& good) const {
     bool float_check_failed = false;
-    if constexpr (K == 4) float_check_failed = !row_sums_4_accepted<W>(lp + row_begin * K, r - row_begin);
+    if constexpr (K == 4) float_check_failed = !row_sums_4_accepted<W>(lp + row_begin * K, vector_end - row_begin);
     double tail = 0.0;
     bool bad = false;
-    for (; r < row_end; ++r) {
+    for (std::size_t r = vector_end; r < row_end; ++r) {
       const P* const row = lp + r * K;
       double sum = 0.0;
       for (std::size_t j = 0; j < K; ++j) {
@@ -412,13 +413,13 @@ template <int W, std::size_t K, class P, class L>
       if (clip) target = std::min(std::max(target, std::log(options.clamp_epsilon)), std::log1p(-options.clamp_epsilon));
       tail += target;
     }
-    const double block = s::hsum<W>(acc + acc_odd) + tail;
-    if (bad || float_check_failed || bad_labels != 0 || s::any<W>(~good) || (forbid_infinite && std::isinf(block))) {
+    const double block = simd::hsum<W>(acc) + tail;
+    if (bad || float_check_failed || bad_labels != 0 || simd::any<W>(~good) || (forbid_infinite && std::isinf(block))) {
       locate_log_prob_rows(lp, labels, K, row_begin, row_end, row_offset, options);
     }
-    total.add(-block);
+    return -block;
   }
-}
+};
 
 /// Exact Σ over rows [row_begin, row_end) of min(lp[y], 0) (clipped as the options say), after
 /// `locate_log_prob_rows` has validated every row exactly (and thrown for the first bad one): the path
@@ -471,8 +472,8 @@ template <class L>
 #endif
 
 /// Multi-class cross-entropy kernel for normalised rows: K = 2 (W = 2 only), 4 and 8 by the
-/// K-specialised row body (K = 4 over doubles without clipping on AVX2 by the intrinsics kernel), any
-/// other K by the generic body.
+/// K-specialised row kernel (`rows_kernel` with `cross_entropy_rows`; K = 4 over doubles without
+/// clipping on AVX2 by the intrinsics kernel), any other K by the generic body.
 struct cross_entropy_multi_kernel {
   template <int W, class P, class L>
   [[gnu::always_inline]] static void run(const P* lp, const L* labels, std::size_t rows, std::size_t k,
@@ -480,7 +481,10 @@ struct cross_entropy_multi_kernel {
                                          kernel_total& total) {
     switch (k) {
       case 2:
-        if constexpr (W == 2) return cross_entropy_rows_body<2, 2>(lp, labels, rows, row_offset, options, total);
+        if constexpr (W == 2) {
+          return rows_kernel<2>(cross_entropy_rows<2, 2, P, L>(lp, labels, row_offset, options), lp, labels, rows, 2,
+                                total);
+        }
         break;
       case 4:
 #ifdef EMERGENT_X86_DISPATCH
@@ -488,8 +492,9 @@ struct cross_entropy_multi_kernel {
           if (options.clamp_epsilon == 0.0) return cross_entropy4_avx2(lp, labels, rows, row_offset, options, total);
         }
 #endif
-        return cross_entropy_rows_body<W, 4>(lp, labels, rows, row_offset, options, total);
-      case 8: return cross_entropy_rows_body<W, 8>(lp, labels, rows, row_offset, options, total);
+        return rows_kernel<W>(cross_entropy_rows<W, 4, P, L>(lp, labels, row_offset, options), lp, labels, rows, 4, total);
+      case 8:
+        return rows_kernel<W>(cross_entropy_rows<W, 8, P, L>(lp, labels, row_offset, options), lp, labels, rows, 8, total);
       default: break;
     }
     cross_entropy_multi_body<W>(lp, labels, rows, k, row_offset, options, buffer, total);

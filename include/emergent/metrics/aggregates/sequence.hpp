@@ -84,52 +84,46 @@ template <int W, class P>
   }
 }
 
-/// Sequences whose length is a multiple of W: W rows at a time, each row's tokens summed in vector
-/// lanes, the W row sums formed by a transpose-and-add and exponentiated together.
+/// `rows_kernel` policy of the sequences whose length is a multiple of W: W rows at a time, each
+/// row's tokens summed in vector lanes, the W row sums (the kernel's transpose-and-add)
+/// exponentiated together.
 template <int W, class P>
-[[gnu::always_inline]] inline void sequence_rows_body(const P* lp, std::size_t rows, std::size_t t,
-                                                      std::size_t row_offset, kernel_total& total) {
-  namespace s = simd;
-  using D = typename s::v<W>::d;
+struct sequence_rows {
+  using D = typename simd::v<W>::d;
+  using table_element = double;  // unlabelled: no table
+  static constexpr std::size_t classes = 0;
+  static constexpr bool sums_rows = true;
+  static constexpr double table_one = 1.0;
+
+  const P* lp;
+  std::size_t t;
+  std::size_t row_offset;
   D hi{}, zero{};
-  s::splat<W>(hi, probability_tolerance);
-  s::splat<W>(zero, 0.0);
-  const std::size_t rows_per_block = std::max<std::size_t>(1, kernel_block_elements / t);
-  for (const auto [row_begin, row_end] : blocks(rows, rows_per_block)) {
-    D acc = zero;
-    auto good = zero == zero;
-    std::size_t r = row_begin;
-    for (; r + W <= row_end; r += W) {
-      D row_sum[W];  // every element is assigned below (a zero-initialiser costs a rep stos per group)
-      for (int q = 0; q < W; ++q) {
-        const P* const x = lp + (r + static_cast<std::size_t>(q)) * t;
-        D rs0 = zero, rs1 = zero, v0{}, v1{};
-        std::size_t j = 0;
-        for (; j + 2 * W <= t; j += 2 * W) {
-          s::load<W>(v0, x + j);
-          s::load<W>(v1, x + j + W);
-          good &= (v0 <= hi) & (v1 <= hi);
-          s::clamp_above<W>(v0, zero);
-          s::clamp_above<W>(v1, zero);
-          rs0 += v0;
-          rs1 += v1;
-        }
-        if (j < t) {
-          s::load<W>(v0, x + j);
-          good &= v0 <= hi;
-          s::clamp_above<W>(v0, zero);
-          rs0 += v0;
-        }
-        row_sum[q] = rs0 + rs1;
-      }
-      D sums{};
-      s::transpose_sum<W>(sums, row_sum);
-      s::exp_poly<W, 13>(sums);
-      acc += sums;
-    }
+
+  [[gnu::always_inline]] sequence_rows(const P* lp_, std::size_t t_, std::size_t row_offset_)
+      : lp(lp_), t(t_), row_offset(row_offset_) {
+    simd::splat<W>(hi, probability_tolerance);
+    simd::splat<W>(zero, 0.0);
+  }
+  template <class M>
+  [[gnu::always_inline]] void element(const P* x, D& rs, M& good) const {
+    D v{};
+    simd::load<W>(v, x);
+    good &= v <= hi;
+    simd::clamp_above<W>(v, zero);
+    rs += v;
+  }
+  template <class M>
+  [[gnu::always_inline]] void group(D& sums, D& acc0, M& /*good*/) const {
+    simd::exp_poly<W, 13>(sums);
+    acc0 += sums;
+  }
+  template <class M>
+  [[gnu::always_inline]] double finish(std::size_t row_begin, std::size_t vector_end, std::size_t row_end, const D& acc,
+                                       std::uint64_t /*bad_labels*/, const M& good) const {
     double tail = 0.0;
     bool bad = false;
-    for (; r < row_end; ++r) {
+    for (std::size_t r = vector_end; r < row_end; ++r) {
       double sum = 0.0;
       for (std::size_t j = 0; j < t; ++j) {
         const double v = static_cast<double>(lp[r * t + j]);
@@ -138,17 +132,20 @@ template <int W, class P>
       }
       tail += std::exp(sum);
     }
-    if (bad || s::any<W>(~good)) locate_sequences(lp, t, row_begin, row_end, row_offset);
-    total.add(s::hsum<W>(acc) + tail);
+    if (bad || simd::any<W>(~good)) locate_sequences(lp, t, row_begin, row_end, row_offset);
+    return simd::hsum<W>(acc) + tail;
   }
-}
+};
 
 /// Sequence-probability kernel: rows of a multiple of W tokens W at a time, others one at a time.
 struct sequence_probability_kernel {
   template <int W, class P>
   [[gnu::always_inline]] static void run(const P* lp, std::size_t rows, std::size_t t, std::size_t row_offset,
                                          double* buffer, kernel_total& total) {
-    if (t % W == 0) return sequence_rows_body<W>(lp, rows, t, row_offset, total);
+    if (t % W == 0) {
+      return rows_kernel<W>(sequence_rows<W, P>(lp, t, row_offset), lp, static_cast<const std::uint8_t*>(nullptr), rows,
+                            t, total);
+    }
     sequence_probability_body<W>(lp, rows, t, row_offset, buffer, total);
   }
 };

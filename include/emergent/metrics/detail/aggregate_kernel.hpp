@@ -171,4 +171,80 @@ template <class L>
   return out ? 0 : static_cast<std::size_t>(label);
 }
 
+
+/// The one row kernel of the aggregates (multi-class Brier, cross-entropy from log-probabilities,
+/// sequence probability): blocks of rows, W rows at a time, each row a run of W-double vectors whose
+/// sum is formed per row and then, for the W rows together, by a transpose-and-add. What differs
+/// between the metrics is the `Policy` (the per-W struct of each metric, constructed inside the
+/// dispatched function so that its vector constants are built for its target):
+///  - `static constexpr std::size_t classes`: K, the compile-time row length (a multiple of W) of a
+///    labelled kernel, whose rows are indexed by a label through a table of K + 1 rows of K
+///    `table_element`s (row y holds `table_one` at y, row K, for invalid labels, is all zero; they
+///    are flagged apart); or 0: an unlabelled kernel with rows of `row_length` (a multiple of W).
+///  - `static constexpr bool sums_rows`: whether the W row sums are formed and passed to `group`.
+///  - `element(x, table, even, row_sum, acc0, acc1, good)` (labelled) or `element(x, row_sum, good)`
+///    (unlabelled): the work on one vector of a row; `even` says which accumulator the row uses
+///    (alternating between rows: one add chain would bound the loop).
+///  - `group(sums, acc0, good)`: the work on the W row sums of a group of W rows.
+///  - `finish(row_begin, vector_end, row_end, acc, bad_labels, good)`: the block's contribution to
+///    the total, given acc0 + acc1: the rows after `vector_end`, and the exact (validating) fallback
+///    for a block that `good` or `bad_labels` flags.
+template <int W, class Policy, class T, class L>
+[[gnu::always_inline]] inline void rows_kernel(const Policy& policy, const T* x, const L* labels, std::size_t rows,
+                                               std::size_t row_length, kernel_total& total) {
+  namespace s = simd;
+  using D = typename s::v<W>::d;
+  constexpr std::size_t K = Policy::classes;
+  static_assert(K % W == 0);
+  using E = typename Policy::table_element;
+  D zero{};
+  s::splat<W>(zero, 0.0);
+  const std::size_t length = K != 0 ? K : row_length;
+  alignas(64) E table[K == 0 ? 1 : (K + 1) * K] = {};
+  if constexpr (K != 0) {
+    for (std::size_t j = 0; j < K; ++j) table[j * K + j] = Policy::table_one;
+  }
+  const std::size_t rows_per_block = std::max<std::size_t>(1, kernel_block_elements / length);
+  for (const auto [row_begin, row_end] : blocks(rows, rows_per_block)) {
+    D acc0 = zero, acc1 = zero;
+    auto good = zero == zero;
+    std::uint64_t bad_labels = 0;
+    std::size_t r = row_begin;
+    for (; r + W <= row_end; r += W) {
+      D row_sum[W];  // every element is assigned below (a zero-initialiser costs a rep stos per group)
+      for (int q = 0; q < W; ++q) {
+        const std::size_t row = r + static_cast<std::size_t>(q);
+        const T* const xr = x + row * length;
+        if constexpr (K != 0) {
+          const auto label = static_cast<std::uint64_t>(static_cast<std::int64_t>(labels[row]));
+          const bool invalid = label >= K;
+          bad_labels |= invalid ? 1u : 0u;
+          const E* const table_row = table + (invalid ? K : label) * K;
+          D rs = zero;
+          for (std::size_t v = 0; v < K / W; ++v) {
+            policy.element(xr + v * W, table_row + v * W, q % 2 == 0, rs, acc0, acc1, good);
+          }
+          row_sum[q] = rs;
+        } else {
+          (void)labels;
+          (void)table;
+          D rs0 = zero, rs1 = zero;
+          std::size_t j = 0;
+          for (; j + 2 * W <= length; j += 2 * W) {
+            policy.element(xr + j, rs0, good);
+            policy.element(xr + j + W, rs1, good);
+          }
+          if (j < length) policy.element(xr + j, rs0, good);
+          row_sum[q] = rs0 + rs1;
+        }
+      }
+      D sums{};
+      if constexpr (Policy::sums_rows) s::transpose_sum<W>(sums, row_sum);
+      policy.group(sums, acc0, good);
+    }
+    const D acc = acc0 + acc1;
+    total.add(policy.finish(row_begin, r, row_end, acc, bad_labels, good));
+  }
+}
+
 }  // namespace emergent::detail::prob
