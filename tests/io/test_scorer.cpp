@@ -150,9 +150,15 @@ TEST_CASE("scorer: means and intervals against a brute-force mean and sample var
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].value == doctest::Approx(mean).epsilon(1e-15));
   CHECK(*rows[0].stderr_ == doctest::Approx(se).epsilon(1e-14));
-  // t quantile with 4 degrees of freedom at 0.975: 2.7764451051977987 (scipy.stats.t.ppf(0.975, 4))
-  CHECK(*rows[0].upper - rows[0].value == doctest::Approx(2.7764451051977987 * se).epsilon(1e-12));
-  CHECK(rows[0].interval == "t");
+  // log-likelihoods are <= 0: the t-log interval (stats/range_intervals.hpp) on d = 0 - mean, with the
+  // t quantile with 4 degrees of freedom at 0.975: 2.7764451051977987 (scipy.stats.t.ppf(0.975, 4)):
+  // [-d exp(q se / d), -d exp(-q se / d)]
+  const double q = 2.7764451051977987;
+  const double d = -mean;
+  CHECK(*rows[0].lower == doctest::Approx(-d * std::exp(q * se / d)).epsilon(1e-12));
+  CHECK(*rows[0].upper == doctest::Approx(-d * std::exp(-q * se / d)).epsilon(1e-12));
+  CHECK(*rows[0].upper < 0.0);
+  CHECK(rows[0].interval == "t-log");
 }
 
 TEST_CASE("scorer: stored scores that are all 0 or 1 are a rate; others a mean") {
