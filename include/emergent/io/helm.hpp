@@ -152,7 +152,7 @@ inline read_summary read_helm_padded(const simdjson::padded_string_view text, st
 /// The model comes from `adapter_spec.model` unless `options.model` is set.
 inline read_summary read_helm_scenario_state(std::string_view text, std::string_view source,
                                              const read_options& options, const record_sink& sink) {
-  const simdjson::padded_string padded(text);
+  const simdjson::padded_string padded(detail::without_bom(text));
   return detail::read_helm_padded(padded, source, options.task, options, sink);
 }
 
@@ -189,7 +189,7 @@ struct helm_instance_stat {
 /// buffer into a flat list of statistics. Throws `parse_error` on a malformed file.
 inline std::vector<helm_instance_stat> read_helm_per_instance_stats(std::string_view text, std::string_view source) {
   std::vector<helm_instance_stat> out;
-  const simdjson::padded_string padded(text);
+  const simdjson::padded_string padded(detail::without_bom(text));
   read_options options;
   read_summary summary;
   detail::for_each_array_element(padded, source, "", options, summary, [&](detail::element e, const detail::where& at) {

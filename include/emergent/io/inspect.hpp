@@ -168,7 +168,7 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
 /// gold and chosen options.
 inline read_summary read_inspect_log(std::string_view text, std::string_view source, const read_options& options,
                                      const record_sink& sink) {
-  const simdjson::padded_string padded(text);
+  const simdjson::padded_string padded(detail::without_bom(text));
   return detail::read_inspect_padded(padded, source, options, sink);
 }
 

@@ -218,7 +218,7 @@ inline read_summary read_inspect_archive(const zip_reader& zip, const std::strin
   std::string model = options.model, task = options.task;
   {
     const std::string text = zip.read(spec_member);
-    const simdjson::padded_string padded(text);
+    const simdjson::padded_string padded(detail::without_bom(text));
     simdjson::dom::parser parser;
     const std::string header_file = source + "/" + spec_member;
     const where header_at{header_file, 1};
@@ -242,7 +242,7 @@ inline read_summary read_inspect_archive(const zip_reader& zip, const std::strin
     ++summary.read;
     try {
       const std::string text = zip.read(m.name);
-      const simdjson::padded_string padded(text);
+      const simdjson::padded_string padded(detail::without_bom(text));
       const element e = parse_document(parser, padded.data(), padded.size(), at);
       if (e.type() != element_type::OBJECT) at.fail("", "expected a JSON object (one sample)");
       r.clear();

@@ -99,7 +99,7 @@ inline std::string model_from_results(element root) {
 /// `n-shot` give n and the shot count. 0.3: `results.<task>.<metric>` with `<metric>_stderr`.
 inline std::vector<aggregate_result> read_lm_eval_results(std::string_view text, std::string_view source) {
   using namespace detail;
-  const simdjson::padded_string padded(text);
+  const simdjson::padded_string padded(detail::without_bom(text));
   simdjson::dom::parser parser;
   const where at{source, 0};
   const element root = parse_document(parser, padded.data(), padded.size(), at);

@@ -95,7 +95,7 @@ inline read_summary read_write_out_padded(const simdjson::padded_string_view tex
 /// `options` (the file reader takes the task from the file name).
 inline read_summary read_lm_eval_write_out(std::string_view text, std::string_view source, const read_options& options,
                                            const record_sink& sink) {
-  const simdjson::padded_string padded(text);
+  const simdjson::padded_string padded(detail::without_bom(text));
   return detail::read_write_out_padded(padded, source, options.model, options.task, options, sink);
 }
 

@@ -320,8 +320,14 @@ inline std::unique_ptr<byte_stream> open_input(const std::string& path) {
   return installed_decompressor(kind, std::move(file), path);
 }
 
+/// `text` without a leading UTF-8 byte-order mark (EF BB BF), which some Windows tools write at the
+/// start of a JSON document and which JSON parsers reject (RFC 8259 §8.1 lets a parser ignore it).
+inline std::string_view without_bom(std::string_view text) noexcept {
+  return text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
 /// Loads a whole file with simdjson's padding (decompressing it when it is compressed, see
-/// open_input); parse_error when it cannot be read.
+/// open_input), without a leading byte-order mark; parse_error when it cannot be read.
 inline simdjson::padded_string load_file(const std::string& path) {
   std::unique_ptr<byte_stream> in = open_input(path);
   if (dynamic_cast<file_stream*>(in.get()) != nullptr) {
@@ -330,6 +336,8 @@ inline simdjson::padded_string load_file(const std::string& path) {
     if (auto err = simdjson::padded_string::load(path).get(text)) {
       throw parse_error(path, 0, "", std::string("cannot read file: ") + simdjson::error_message(err));
     }
+    const std::string_view view(text.data(), text.size());
+    if (without_bom(view).size() != view.size()) return simdjson::padded_string(without_bom(view));
     return text;
   }
   std::string all;
@@ -341,7 +349,7 @@ inline simdjson::padded_string load_file(const std::string& path) {
     if (got == 0) break;
     size += got;
   }
-  return simdjson::padded_string(all.data(), size);
+  return simdjson::padded_string(without_bom(std::string_view(all.data(), size)));
 }
 
 /// Parses a complete JSON document held in a padded buffer (len + SIMDJSON_PADDING readable).
