@@ -10,7 +10,8 @@
 /// | lm-eval 0.4 samples, v0.3, csv, jsonl | generations | exact_match, edit_distance | none | `exact_match` (`exact_match_hf_evaluate`, no options) |
 /// | HELM | joint multiple choice (chosen letter) | mc_grade | strip | `exact_match` of the letter: strip(prediction) == correct letter |
 /// | HELM | generations | exact_match, edit_distance | strip | `exact_match`: strip(prediction) == strip(reference) |
-/// | Inspect | any | stored:NAME of the first scorer (+ mc_grade with choices) | strip | the scorer's stored value (`choice`, `match`, ...) |
+/// | Inspect (JSON log or `.eval` archive) | any | stored:NAME of the first scorer (+ mc_grade with choices) | strip | the scorer's stored value (`choice`, `match`, ...) |
+/// | openai/evals | `match` events | stored:correct, edit_distance | none | `match`: the sampled text starts with an expected answer (`record_and_check_match`) |
 #pragma once
 
 #include <string>
@@ -33,16 +34,25 @@ struct framework_defaults {
 /// stripped strings) and Inspect, "none" for lm-evaluation-harness (`exact_match_hf_evaluate` with
 /// default options) and the generic formats.
 [[nodiscard]] inline std::string default_normalisation(std::string_view format) {
-  return format == "helm" || format == "inspect" ? "strip" : "none";
+  return format == "helm" || format == "inspect" || format == "inspect-eval" ? "strip" : "none";
 }
 
 /// The metrics that reproduce what the framework of `format` ("lm-eval", "lm-eval-v03", "helm",
-/// "inspect", "csv", "jsonl") reports for records like `first` (see the table in this header).
+/// "inspect", "inspect-eval", "openai-evals", "csv", "jsonl") reports for records like `first` (see the table in this header).
 [[nodiscard]] inline framework_defaults default_scoring(std::string_view format, const record& first) {
   framework_defaults d;
   d.normalise = default_normalisation(format);
   const bool choice = first.options.empty() && first.gold != no_option;  // the tool recorded the choice
-  if (format == "inspect") {
+  if (format == "openai-evals") {
+    for (const auto& st : first.stored) {
+      if (st.name != "correct") continue;
+      d.metrics = {"stored:correct", "edit_distance"};
+      d.reason = "openai/evals' own `match` (data.correct: the sampled text starts with an expected answer, "
+                 "evals.record_and_check_match), and the edit distance of the sampled text to the expected one";
+      return d;
+    }
+  }
+  if (format == "inspect" || format == "inspect-eval") {
     if (!first.stored.empty()) {
       d.metrics.push_back("stored:" + first.stored.front().name);
       d.reason = "Inspect's own score: the stored value of its scorer '" + first.stored.front().name + "' (C = 1, I = 0)";

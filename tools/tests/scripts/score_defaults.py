@@ -11,7 +11,8 @@ framework stored:
   v0.3       the record's `acc` ("True"/"False") of the same doc_id
 and checks that standard error says what auto picked. Also: HELM placeholder log-probabilities are
 reported, and kofk / token_nll on them are refused (exit 2) unless --force-logprobs.
-TODO(lead): openai/evals and Inspect .eval readers (helper H2) are not on main yet: add their fixtures here.
+  Inspect .eval  the same samples read from the archive (deflate and zstd members) as from the JSON log
+  openai/evals   the `match` event's `data.correct` of the same sample id (constructed fixture, see SOURCES.md)
 Run by ctest ("cli: score_defaults"): score_defaults.py --emergent PATH --source DIR --work DIR
 """
 import argparse
@@ -107,6 +108,44 @@ def inspect(emergent, data, work):
               (log, scorer, " and mc_grade" if scorer == "choice" else "", len(rows), mean))
 
 
+def inspect_eval(emergent, data, work):
+    for archive in ["arc_easy_qwen2.5-0.5b.eval", "arc_easy_qwen2.5-0.5b.zstd.eval"]:
+        path = os.path.join(data, "inspect", archive)
+        got, err = per_example(emergent, work, "inspect_eval_" + archive, [path])  # --format auto
+        if got is None:
+            continue
+        check("--metrics auto: stored:choice,mc_grade" in err, "inspect %s: auto did not pick stored:choice,mc_grade:\n%s" % (archive, err))
+        with open(os.path.join(data, "inspect", "arc_easy_qwen2.5-0.5b.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        want = {str(s["id"]): {"C": 1.0, "I": 0.0}[s["scores"]["choice"]["value"]] for s in doc["samples"]}
+        rows = got["records"]
+        check(len(rows) == len(want), "inspect %s: %d records, %d samples" % (archive, len(rows), len(want)))
+        for r in rows:
+            check(r["stored:choice"] == want[r["example_id"]] and r["mc_grade"] == want[r["example_id"]],
+                  "inspect %s %s: stored:choice %s, mc_grade %s, Inspect's choice %s" %
+                  (archive, r["example_id"], r.get("stored:choice"), r.get("mc_grade"), want[r["example_id"]]))
+        print("inspect %s: stored:choice and mc_grade reproduce Inspect's scores on %d samples" % (archive, len(rows)))
+
+
+def openai_evals(emergent, data, work):
+    path = os.path.join(data, "openai_evals", "test_match_constructed.jsonl")
+    got, err = per_example(emergent, work, "openai_evals", [path])  # --format auto
+    if got is None:
+        return
+    check("--metrics auto: stored:correct" in err, "openai/evals: auto did not pick stored:correct:\n%s" % err)
+    want = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            if e.get("type") == "match":
+                want[str(e["sample_id"])] = 1.0 if e["data"]["correct"] else 0.0
+    rows = got["records"]
+    check(len(rows) == len(want) == 3, "openai/evals: %d records, %d match events" % (len(rows), len(want)))
+    for r in rows:
+        check(r["stored:correct"] == want.get(r["example_id"]), "openai/evals %s: stored:correct differs" % r["example_id"])
+    print("openai/evals: stored:correct reproduces the match events on %d samples (%g correct)" % (len(rows), sum(want.values())))
+
+
 def lm_eval(emergent, data, work):
     cases = [("samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl", [], "exact_match", "exact_match"),
              ("samples_constructed_mc_2026-01-01T00-00-00.000000.jsonl", ["--filter", "none"], "mc_grade", "acc")]
@@ -162,6 +201,8 @@ def main():
     data = os.path.join(a.source, "tests", "data", "io")
     helm(a.emergent, data, a.work)
     inspect(a.emergent, data, a.work)
+    inspect_eval(a.emergent, data, a.work)
+    openai_evals(a.emergent, data, a.work)
     lm_eval(a.emergent, data, a.work)
     placeholders(a.emergent, data, a.work)
     for f in failures:
