@@ -13,7 +13,8 @@ test_pkgs=(clang-14 libclang-rt-14-dev libc++-14-dev libc++abi-14-dev doctest-de
            librsvg2-bin python3-jsonschema
            pybind11-dev python3-pybind11 python3-setuptools python3-venv python3-pip python3-wheel python3-pandas
            python3-pytest python3-hypothesis python3-matplotlib python3-levenshtein
-           g++ python3-dev python3-build python3-dask python3-distributed)
+           g++ python3-dev python3-build python3-dask python3-distributed
+           git)  # the FetchContent consumer test clones this checkout
 bench_pkgs=(libbenchmark-dev libedlib-dev python3-numpy python3-scipy r-cran-segmented)
 
 case "$what" in
