@@ -132,7 +132,7 @@ and the counts only. ``compute`` (a compute table) is read by that worker. ``cli
         raise InputError(f"score: split_bytes: {split_bytes!r} is not a positive number of bytes")
     if not isinstance(split_every, int) or split_every < 2:
         raise InputError(f"score: split_every: {split_every!r} must be an integer >= 2")
-    spec = (scoring._metrics(metrics), float(level), int(max_tokens))
+    spec = (scoring._metrics(metrics), float(level), int(max_tokens), format)
     scoring.scorer_for(*spec)  # bad metrics, level or max_tokens fail here, before any task runs
     read_args = dict(mapping=scoring._mapping(mapping), model=model, task=task, filter=filter, skip_bad=bool(skip_bad))
     compute = os.fspath(compute) if compute is not None else ""

@@ -55,9 +55,10 @@ def _check(paths, format):
     return out
 
 
-def scorer_for(metrics="auto", level=0.95, max_tokens=100000):
-    """A fresh ``Scorer`` (metrics: ``"auto"``, a comma-separated string or a list of names)."""
-    return Scorer(_metrics(metrics), float(level), int(max_tokens))
+def scorer_for(metrics="auto", level=0.95, max_tokens=100000, format=""):
+    """A fresh ``Scorer`` (metrics: ``"auto"``, a comma-separated string or a list of names; ``format``:
+    the input format, whose framework's defaults apply as in ``emergent score``)."""
+    return Scorer(_metrics(metrics), float(level), int(max_tokens), format)
 
 
 def read_into(scorer, format, path, read_args, part=None):
@@ -84,14 +85,14 @@ def score(paths, format="lm-eval", metrics="auto", *, mapping=None, model="", ta
     for a mean of one record), ``stderr``, ``interval`` ("wilson", "t" or ""), and, with
     ``compute=`` a compute table, ``params``, ``tokens``, ``flops``, ``flops_derived``.
 
-    ``metrics``: ``"auto"`` (from the first record: mc_grade, brier, log_loss for option
-    log-likelihoods; exact_match, edit_distance for generations), or names: exact_match,
+    ``metrics``: ``"auto"`` (what the format's framework reports, as ``emergent score`` picks it:
+    docs/formats.md, "Defaults that reproduce the framework"), or names: exact_match,
     exact_match_stripped, edit_distance, brier, mc_grade (acc), acc_norm, log_loss, log_likelihood,
     kofk, token_nll, stored:NAME. A malformed record raises ``ParseError`` (file, line, field) unless
     ``skip_bad``; a document in two files raises ``InputError``. ``return_summary``: also the
     counts (records read, delivered, skipped; per metric scored and not applicable)."""
     files = _check(paths, format)
-    s = scorer_for(metrics, level, max_tokens)
+    s = scorer_for(metrics, level, max_tokens, format)
     args = dict(mapping=_mapping(mapping), model=model, task=task, filter=filter, skip_bad=bool(skip_bad))
     for f in files:
         read_into(s, format, f, args)

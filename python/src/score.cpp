@@ -29,9 +29,11 @@ struct py_scorer {
   explicit py_scorer(sc::scorer s) : scorer(std::move(s)) {}
 };
 
-sc::scorer_options make_options(const std::string& metrics, double level, std::int64_t max_tokens) {
+sc::scorer_options make_options(const std::string& metrics, double level, std::int64_t max_tokens,
+                                const std::string& format) {
   sc::scorer_options o;
   if (metrics != "auto") o.metrics = sc::parse_metric_list(metrics);
+  o.format = format;  // the framework's defaults (auto metrics, exact-match normalisation), as the CLI
   o.level = level;
   if (max_tokens < 1) throw input_error("score: max_tokens: must be at least 1");
   o.max_tokens = static_cast<std::size_t>(max_tokens);
@@ -208,10 +210,11 @@ py_scorer unpickle_state(const py::tuple& t) {
 
 void init_score(py::module_& m) {
   py::class_<py_scorer>(m, "Scorer")
-      .def(py::init([](const std::string& metrics, double level, std::int64_t max_tokens) {
-             return py_scorer(sc::scorer(make_options(metrics, level, max_tokens)));
+      .def(py::init([](const std::string& metrics, double level, std::int64_t max_tokens, const std::string& format) {
+             return py_scorer(sc::scorer(make_options(metrics, level, max_tokens, format)));
            }),
-           py::arg("metrics") = "auto", py::arg("level") = 0.95, py::arg("max_tokens") = 100000)
+           py::arg("metrics") = "auto", py::arg("level") = 0.95, py::arg("max_tokens") = 100000,
+           py::arg("format") = "")
       .def("read", &read_into, py::arg("format"), py::arg("path"), py::arg("mapping") = "", py::arg("model") = "",
            py::arg("task") = "", py::arg("filter") = "", py::arg("skip_bad") = false, py::arg("begin") = -1,
            py::arg("end") = -1, py::arg("first_line") = 1)

@@ -677,8 +677,10 @@ class scorer {
                         " and " + std::to_string(o.max_tokens) + ")");
     }
     if (o.aggregate != options_.aggregate) throw input_error("cannot merge per-example and per-model scores");
+    // A scorer restored from a state has no format (states do not record it): only two named formats conflict.
+    const bool formats_differ = !o.format.empty() && !options_.format.empty() && o.format != options_.format;
     if (o.extract != options_.extract || o.tokenize != options_.tokenize || o.normalize != options_.normalize ||
-        o.format != options_.format) {
+        formats_differ) {
       throw input_error("cannot merge scores made with different --format, --extract, --normalize or --tokenize");
     }
   }
