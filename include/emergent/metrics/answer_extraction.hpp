@@ -24,47 +24,6 @@
 namespace emergent {
 namespace detail {
 
-/// Compiles a user pattern (ECMAScript) with Python's leading inline flags understood: `(?s)` lets
-/// '.' match newlines (rewritten as [\s\S] outside brackets), `(?i)` ignores case. A template on
-/// the regex type so that only translation units that compile a pattern instantiate `<regex>`.
-template <class Regex>
-std::shared_ptr<const Regex> compile_user_regex(std::string_view pattern, const char* who) {
-  std::string p(pattern);
-  bool dot_all = false;
-  auto flags = Regex::ECMAScript;
-  while (p.size() >= 4 && p[0] == '(' && p[1] == '?' && p[3] == ')' && (p[2] == 's' || p[2] == 'i')) {
-    if (p[2] == 's') dot_all = true;
-    if (p[2] == 'i') flags |= Regex::icase;
-    p.erase(0, 4);
-  }
-  if (dot_all) {
-    std::string q;
-    bool in_class = false;
-    for (std::size_t k = 0; k < p.size(); ++k) {
-      const char c = p[k];
-      if (c == '\\' && k + 1 < p.size()) {
-        q += c;
-        q += p[++k];
-        continue;
-      }
-      if (c == '[') in_class = true;
-      if (c == ']') in_class = false;
-      if (c == '.' && !in_class) {
-        q += "[\\s\\S]";
-      } else {
-        q += c;
-      }
-    }
-    p = std::move(q);
-  }
-  try {
-    return std::make_shared<const Regex>(p, flags);
-  } catch (const std::runtime_error& e) {  // std::regex_error derives from it
-    throw input_error(std::string(who) + ": pattern: '" + std::string(pattern) +
-                      "' is not a valid regular expression (" + e.what() + ")");
-  }
-}
-
 /// The first match of the compiled pattern (a `const Regex*` behind `pattern`) in `text`: its first
 /// capture group when the pattern has one, else the whole match; nullopt when there is none.
 template <class Regex>

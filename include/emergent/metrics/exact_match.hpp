@@ -236,10 +236,12 @@ inline std::string canonical_numbers_text(std::string_view s) {
   return out;
 }
 
-/// Compiles a pattern for `normalise::ignore_regex`. Python's leading inline flags are understood:
-/// `(?s)` lets '.' match newlines (rewritten as [\s\S] outside brackets), `(?i)` ignores case.
+/// Compiles a user pattern (ECMAScript) for `normalise::ignore_regex`, answer extractors and
+/// tokenisers (`who` names the caller in the error). Python's leading inline flags are understood:
+/// `(?s)` lets '.' match newlines (rewritten as [\s\S] outside brackets), `(?i)` ignores case. A
+/// template on the regex type so that only translation units that compile a pattern instantiate `<regex>`.
 template <class Regex>
-std::shared_ptr<const Regex> compile_ignore_regex(std::string_view pattern) {
+std::shared_ptr<const Regex> compile_user_regex(std::string_view pattern, const char* who) {
   std::string p(pattern);
   bool dot_all = false;
   auto flags = Regex::ECMAScript;
@@ -271,7 +273,7 @@ std::shared_ptr<const Regex> compile_ignore_regex(std::string_view pattern) {
   try {
     return std::make_shared<const Regex>(p, flags);
   } catch (const std::runtime_error& e) {  // std::regex_error (and boost::regex_error) derive from it
-    throw input_error(describe("normalise::ignore_regex", "pattern",
+    throw input_error(describe(who, "pattern",
                                "'" + std::string(pattern) + "' is not a valid regular expression (" + e.what() + ")"));
   }
 }
@@ -350,7 +352,7 @@ class text_normaliser {
   template <class Regex = std::regex>
   [[nodiscard]] static text_normaliser from_regex(std::string_view pattern) {
     text_normaliser n;
-    n.steps_.push_back(step{step_kind::ignore_regex, detail::compile_ignore_regex<Regex>(pattern),
+    n.steps_.push_back(step{step_kind::ignore_regex, detail::compile_user_regex<Regex>(pattern, "normalise::ignore_regex"),
                             &detail::erase_matches<Regex>});
     return n;
   }
