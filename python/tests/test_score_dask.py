@@ -216,7 +216,7 @@ def test_scorer_merge_and_pickle(root, wino_jsonl):
             assert list(a[k]) == list(b[k])
     assert restored.summary() == whole.summary()
     with pytest.raises(em.InputError, match="version"):
-        em.Scorer.from_json(whole.to_json().replace('"version": 1', '"version": 99'))
+        em.Scorer.from_json(whole.to_json().replace('"version": 2', '"version": 99'))
     with pytest.raises(em.InputError):
         em.Scorer.from_json("{}")
     other = em.scoring.scorer_for("mc_grade")
@@ -229,7 +229,7 @@ def test_scorer_merge_and_pickle(root, wino_jsonl):
     with pytest.raises(em.InputError, match="differ in length"):
         blank.__setstate__((state, keys[:-1], sources))
     with pytest.raises(em.InputError, match="version"):
-        blank.__setstate__((state.replace(b'"version": 1', b'"version": 2'), keys, sources))
+        blank.__setstate__((state.replace(b'"version": 2', b'"version": 3'), keys, sources))
     twice = pickle.loads(pickle.dumps(whole))
     with pytest.raises(em.InputError, match="counted in both"):
         twice.merge(whole)

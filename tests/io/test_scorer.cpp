@@ -258,6 +258,70 @@ TEST_CASE("scorer: state and JSON round trips give the same scorer") {
                        emergent::input_error);
 }
 
+TEST_CASE("scorer: a version-1 state (no settings, audits or extraction counts) is still read and merges") {
+  const auto records = some_records(40);
+  sc::scorer whole(with_metrics("mc_grade,brier"));
+  sc::scorer a(with_metrics("mc_grade,brier")), b(with_metrics("mc_grade,brier"));
+  whole.begin_source("mc.jsonl");
+  a.begin_source("mc.jsonl");
+  b.begin_source("mc.jsonl");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    whole.add(records[i]);
+    (i < 20 ? a : b).add(records[i]);
+  }
+  sc::scorer_state v1 = a.state();
+  v1.version = 1;  // to_json writes the version-1 layout: no settings, audits, extraction, agreements
+  const std::string text = sc::to_json(v1);
+  CHECK(text.find("\"version\": 1,") != std::string::npos);
+  CHECK(text.find("\"settings\"") == std::string::npos);
+  CHECK(text.find("\"audits\"") == std::string::npos);
+  const sc::scorer_state parsed = sc::scorer_state_from_json(text, "v1.json");
+  CHECK(parsed.version == 1);
+  CHECK(parsed.audits.empty());
+  CHECK(parsed.extract == "none");
+  CHECK(parsed.tokenize == "chars");
+  sc::scorer back = sc::scorer::from_state(parsed);
+  CHECK(back.logprob_audits().empty());
+  // merged with a version-2 state (which has a format-free scorer's settings): the aggregates of one pass
+  back.merge(sc::scorer::from_state(sc::scorer_state_from_json(sc::to_json(b.state()), "v2.json")));
+  const auto x = whole.results(), y = back.results();
+  REQUIRE(x.size() == y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    CHECK(x[i].n == y[i].n);
+    CHECK(x[i].value == doctest::Approx(y[i].value).epsilon(1e-15));
+  }
+  // the version-2 state's audits survive: the 20 records of b, none of a (version 1 had none)
+  std::size_t audited = 0;
+  for (const auto& [key, au] : back.logprob_audits()) audited += au.records;
+  CHECK(audited == 20);
+}
+
+TEST_CASE("scorer: the version-2 state carries the audits, and merged audits are the one-pass audits") {
+  const auto records = some_records(40);
+  sc::scorer whole(with_metrics("brier")), a(with_metrics("brier")), b(with_metrics("brier"));
+  whole.begin_source("mc.jsonl");
+  a.begin_source("mc.jsonl");
+  b.begin_source("mc.jsonl");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    whole.add(records[i]);
+    (i % 3 == 0 ? a : b).add(records[i]);
+  }
+  sc::scorer merged = sc::scorer::from_state(sc::scorer_state_from_json(sc::to_json(a.state()), "a.json"));
+  merged.merge(sc::scorer::from_state(sc::scorer_state_from_json(sc::to_json(b.state()), "b.json")));
+  REQUIRE(merged.logprob_audits().size() == whole.logprob_audits().size());
+  for (const auto& [key, w] : whole.logprob_audits()) {
+    const auto& m = merged.logprob_audits().at(key);
+    CHECK(m.records == w.records);
+    CHECK(m.records_with_options == w.records_with_options);
+    CHECK(m.option_values == w.option_values);
+    CHECK(m.option_zeros == w.option_zeros);
+    CHECK(m.token_values == w.token_values);
+  }
+  std::size_t audited = 0;
+  for (const auto& [key, au] : merged.logprob_audits()) audited += au.records;
+  CHECK(audited == 40);
+}
+
 TEST_CASE("scorer: error paths") {
   SUBCASE("options") {
     sc::scorer_options o;
@@ -363,8 +427,28 @@ TEST_CASE("scorer: error paths") {
     sc::scorer s(with_metrics("brier"));
     s.add(choice("m", "1", {-1, -2}, 0));
     auto st = s.state();
-    st.version = 2;
-    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("version: 2 is not a version"), emergent::input_error);
+    st.version = 3;
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("version: 3 is not a version this build reads (1 to 2)"),
+                         emergent::input_error);
+    st.version = 0;
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("version: 0 is not a version"), emergent::input_error);
+    st = s.state();
+    st.extract = "boxd";
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("scorer state: settings: --extract: answer extractor 'boxd'"),
+                         emergent::input_error);
+    st = s.state();
+    REQUIRE(st.audits.size() == 1);
+    st.audits[0].option_zeros = st.audits[0].option_values + 1;
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("audits: model 'm', task 't': counts that disagree"),
+                         emergent::input_error);
+    st.audits[0].option_zeros = -1;
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("negative count"), emergent::input_error);
+    st = s.state();
+    st.extraction_failed = 1;
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("extraction: the counts"), emergent::input_error);
+    st = s.state();
+    st.agreements.push_back({});
+    CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("agreements: one entry per metric"), emergent::input_error);
     st = s.state();
     st.metrics = {"bleu"};
     CHECK_THROWS_WITH_AS((void)sc::scorer::from_state(st), doctest::Contains("unknown metric 'bleu'"), emergent::input_error);
@@ -392,7 +476,7 @@ TEST_CASE("scorer: error paths") {
     CHECK_THROWS_WITH_AS(sc::scorer_state_from_json("{\"format\": \"csv\"}", "x.json"),
                          "x.json: format: not an emergent scorer state", emergent::input_error);
     std::string v9 = json;
-    v9.replace(v9.find("\"version\": 1"), 12, "\"version\": 9");
+    v9.replace(v9.find("\"version\": 2"), 12, "\"version\": 9");
     CHECK_THROWS_WITH_AS(sc::scorer_state_from_json(v9, "x.json"), doctest::Contains("version: 9 is not a state version"),
                          emergent::input_error);
     std::string missing = json;
@@ -401,6 +485,17 @@ TEST_CASE("scorer: error paths") {
     std::string mistyped = json;
     mistyped.replace(mistyped.find("\"max_tokens\": 100000"), 20, "\"max_tokens\": \"many\"");
     CHECK_THROWS_WITH_AS(sc::scorer_state_from_json(mistyped, "x.json"), "x.json: max_tokens: expected an integer",
+                         emergent::input_error);
+    std::string no_settings = json;
+    no_settings.replace(no_settings.find("\"settings\""), 10, "\"setting\"");
+    CHECK_THROWS_WITH_AS(sc::scorer_state_from_json(no_settings, "x.json"), "x.json: settings: missing", emergent::input_error);
+    std::string bad_audit = json;
+    bad_audit.replace(bad_audit.find("\"token_zeros\": 0"), 16, "\"token_zeros\": x");
+    CHECK_THROWS_WITH_AS(sc::scorer_state_from_json(bad_audit, "x.json"), doctest::Contains("x.json: (document): not JSON"),
+                         emergent::input_error);
+    bad_audit = json;
+    bad_audit.replace(bad_audit.find("\"token_zeros\": 0"), 16, "\"token_zeros\": -1");
+    CHECK_THROWS_WITH_AS(sc::scorer_state_from_json(bad_audit, "x.json"), "x.json: audits[m/t].token_zeros: negative count",
                          emergent::input_error);
   }
 }

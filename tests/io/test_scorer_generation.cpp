@@ -112,6 +112,23 @@ TEST_CASE("scorer: text settings are checked and merged scorers must share them"
   a.metrics = b.metrics = emergent::scoring::parse_metric_list("exact_match");
   b.extract = "boxed";
   emergent::scoring::scorer x(a), y(b);
-  CHECK_THROWS_AS(x.merge(y), emergent::input_error);
-  CHECK_THROWS_AS((void)y.state(), emergent::input_error);  // the state does not record the text settings yet
+  CHECK_THROWS_WITH_AS(x.merge(y), "cannot merge scores made with different --extract ('none' and 'boxed')", emergent::input_error);
+  // the state records the text settings: restored, they still refuse the merge
+  const auto restored = emergent::scoring::scorer::from_state(y.state());
+  CHECK(restored.options().extract == "boxed");
+  CHECK_THROWS_WITH_AS(x.merge(restored), "cannot merge scores made with different --extract ('none' and 'boxed')",
+                       emergent::input_error);
+  emergent::scoring::scorer_options c = a;
+  c.normalize = "lm-eval";
+  emergent::scoring::scorer z(c);
+  CHECK_THROWS_WITH_AS(x.merge(emergent::scoring::scorer::from_state(z.state())),
+                       "cannot merge scores made with different --normalize ((the format's own) and 'lm-eval')", emergent::input_error);
+  c = a;
+  c.tokenize = "words";
+  CHECK_THROWS_WITH_AS(x.merge(emergent::scoring::scorer(c)), "cannot merge scores made with different --tokenize ('chars' and 'words')",
+                       emergent::input_error);
+  c = a;
+  c.force_logprobs = true;
+  CHECK_THROWS_WITH_AS(x.merge(emergent::scoring::scorer(c)), "cannot merge scores made with and without --force-logprobs",
+                       emergent::input_error);
 }

@@ -76,6 +76,8 @@ void run(const options_t& o) {
     });
   }
   if (!merged->options().aggregate) throw input_error("merge: '" + o.states.front() + "': a per-example state has no aggregates");
+  // The merged audits refuse metrics read from placeholder log-probabilities, as one `score` would.
+  score::prefixed("merge: ", [&] { merged->check_complete(); });
 
   std::optional<output_file> file_out;
   if (!o.out.empty()) file_out.emplace(o.out, "merge: --out");

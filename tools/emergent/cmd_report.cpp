@@ -19,6 +19,9 @@
 
 #include <emergent/core/error.hpp>
 
+#include <emergent/core/resampling.hpp>
+
+#include "analysis_cli.hpp"
 #include "command.hpp"
 #include "output_file.hpp"
 #include "report/analyse.hpp"
@@ -184,6 +187,8 @@ struct options {
   bool soft_lower_is_better = false, soft_log = false, quiet = false;
   double gap_factor = 4;
   double chance = std::numeric_limits<double>::quiet_NaN();  // NaN: not given
+  std::size_t replicates = 200;  ///< bootstrap replicates (judgement and verdict probabilities, the bootstrap over examples)
+  std::uint64_t seed = emergent::default_seed;  ///< their seed
   std::vector<std::string> given;  ///< single-table options given on the command line (refused with --spec)
 };
 
@@ -195,6 +200,8 @@ report_spec spec_from_options(const options& o) {
   spec.compute_table = o.compute;
   spec.gap_factor = o.gap_factor;
   if (!(spec.gap_factor > 1)) throw input_error("report: --gap-factor: must be greater than 1");
+  spec.judge.resampling.replicates = o.replicates;
+  spec.judge.resampling.seed = o.seed;
   task_spec t;
   t.id = "task";
   t.title = spec.title;
@@ -375,12 +382,13 @@ const register_command registration{"report", [](CLI::App& app) {
   cmd->add_option("--where", o->where, "keep rows with COLUMN=VALUE (repeatable)");
   cmd->add_option("--gap-factor", o->gap_factor, "grey band where neighbouring models differ more than this factor in x")
       ->capture_default_str();
+  emergent::cli::add_resampling_options(*cmd, o->replicates, o->seed, 2);
   cmd->add_flag("-q,--quiet", o->quiet, "print nothing");
   cmd->callback([o, cmd]() {
     o->given.clear();
     for (const char* name : {"--compute", "--title", "--kind", "--hard", "--hard-name", "--n", "--correct", "--hard-stderr",
                              "--soft", "--soft-name", "--soft-stderr", "--soft-lower-is-better", "--soft-log", "--series",
-                             "--model", "--x", "--x-column", "--where", "--gap-factor", "--chance"}) {
+                             "--model", "--x", "--x-column", "--where", "--gap-factor", "--chance", "--replicates", "--seed"}) {
       if (cmd->count(name) > 0) o->given.emplace_back(name);
     }
     run(*o);

@@ -561,17 +561,29 @@ class scorer {
   /// elsewhere. Throws input_error for a scorer made with `keep_values` (its values are not a state).
   [[nodiscard]] scorer_state state() const {
     if (options_.keep_values) throw input_error("scorer::state: a scorer that keeps values has no state");
-    if (options_.extract != "none" || options_.tokenize != "chars" || !options_.normalize.empty()) {
-      // TODO: scorer_state does not record the text settings yet; merging states scored under
-      // different ones would mix them silently, so saving is refused.
-      throw input_error("--save-state: the state does not record --extract, --normalize or --tokenize yet: score "
-                        "without them to save a state");
-    }
     scorer_state s;
     for (const auto& m : options_.metrics) s.metrics.push_back(m.name);
     s.level = options_.level;
     s.max_tokens = static_cast<std::int64_t>(options_.max_tokens);
     s.aggregate = options_.aggregate;
+    s.format = options_.format;
+    s.extract = options_.extract;
+    s.normalize = options_.normalize;
+    s.tokenize = options_.tokenize;
+    s.force_logprobs = options_.force_logprobs;
+    for (const auto& [mt, a] : audits_) {
+      s.audits.push_back({mt.first, mt.second, static_cast<std::int64_t>(a.records), static_cast<std::int64_t>(a.records_with_tokens),
+                          static_cast<std::int64_t>(a.token_values), static_cast<std::int64_t>(a.token_zeros),
+                          static_cast<std::int64_t>(a.records_with_options), static_cast<std::int64_t>(a.option_values),
+                          static_cast<std::int64_t>(a.option_zeros)});
+    }
+    s.generations = static_cast<std::int64_t>(generations_);
+    s.extraction_failed = static_cast<std::int64_t>(extraction_failed_);
+    s.first_failed = first_failed_;
+    for (const auto& t : twins_) {
+      s.agreements.push_back({t.name, static_cast<std::int64_t>(t.compared), static_cast<std::int64_t>(t.differ), t.first});
+    }
+    s.auto_reason = auto_reason_;
     for (const auto& [mt, g] : groups_) {
       scorer_state::group e;
       e.model = mt.first;
@@ -603,12 +615,14 @@ class scorer {
     return s;
   }
 
-  /// Rebuilds a scorer from a state; throws input_error naming the field for a state of another
-  /// version, unknown metrics, counts that disagree, or bad accumulator states.
+  /// Rebuilds a scorer from a state (version 1 or 2; a version-1 state has no text settings,
+  /// audits or extraction counts: they take their defaults); throws input_error naming the field for
+  /// a state of another version, unknown metrics or settings, counts that disagree, or bad
+  /// accumulator states.
   [[nodiscard]] static scorer from_state(const scorer_state& s) {
-    if (s.version != scorer_state_version) {
-      throw input_error("scorer state: version: " + std::to_string(s.version) +
-                        " is not a version this build reads (" + std::to_string(scorer_state_version) + ")");
+    if (s.version < scorer_state_oldest_version || s.version > scorer_state_version) {
+      throw input_error("scorer state: version: " + std::to_string(s.version) + " is not a version this build reads (" +
+                        std::to_string(scorer_state_oldest_version) + " to " + std::to_string(scorer_state_version) + ")");
     }
     scorer_options o;
     for (const auto& name : s.metrics) o.metrics.push_back(parse_metric(name));
@@ -616,8 +630,53 @@ class scorer {
     if (s.max_tokens <= 0) throw input_error("scorer state: max_tokens: must be at least 1");
     o.max_tokens = static_cast<std::size_t>(s.max_tokens);
     o.aggregate = s.aggregate;
-    scorer out(o);
+    o.format = s.format;
+    o.extract = s.extract;
+    o.normalize = s.normalize;
+    o.tokenize = s.tokenize;
+    o.force_logprobs = s.force_logprobs;
+    scorer out = [&] {
+      try {
+        return scorer(o);
+      } catch (const input_error& e) {  // an unknown --extract, --normalize or --tokenize
+        throw input_error(std::string("scorer state: settings: ") + e.what());
+      }
+    }();
     const std::size_t m = o.metrics.size();
+    for (const auto& a : s.audits) {
+      for (const std::int64_t c : {a.records, a.records_with_tokens, a.token_values, a.token_zeros, a.records_with_options,
+                                   a.option_values, a.option_zeros}) {
+        if (c < 0) throw input_error("scorer state: audits: model '" + a.model + "', task '" + a.task + "': negative count");
+      }
+      if (a.token_zeros > a.token_values || a.option_zeros > a.option_values || a.records_with_tokens > a.records ||
+          a.records_with_options > a.records) {
+        throw input_error("scorer state: audits: model '" + a.model + "', task '" + a.task + "': counts that disagree");
+      }
+      auto& e = out.audits_[{a.model, a.task}];
+      e.records = static_cast<std::size_t>(a.records);
+      e.records_with_tokens = static_cast<std::size_t>(a.records_with_tokens);
+      e.token_values = static_cast<std::size_t>(a.token_values);
+      e.token_zeros = static_cast<std::size_t>(a.token_zeros);
+      e.records_with_options = static_cast<std::size_t>(a.records_with_options);
+      e.option_values = static_cast<std::size_t>(a.option_values);
+      e.option_zeros = static_cast<std::size_t>(a.option_zeros);
+    }
+    if (s.generations < 0 || s.extraction_failed < 0 || s.extraction_failed > s.generations) {
+      throw input_error("scorer state: extraction: the counts must satisfy 0 <= failed <= generations");
+    }
+    out.generations_ = static_cast<std::uint64_t>(s.generations);
+    out.extraction_failed_ = static_cast<std::uint64_t>(s.extraction_failed);
+    out.first_failed_ = s.first_failed;
+    if (!s.agreements.empty() && s.agreements.size() != m) {
+      throw input_error("scorer state: agreements: one entry per metric expected");
+    }
+    for (const auto& a : s.agreements) {
+      if (a.compared < 0 || a.differ < 0 || a.differ > a.compared) {
+        throw input_error("scorer state: agreements: the counts must satisfy 0 <= differ <= compared");
+      }
+      out.twins_.push_back({a.name, static_cast<std::uint64_t>(a.compared), static_cast<std::uint64_t>(a.differ), a.first});
+    }
+    out.auto_reason_ = s.auto_reason;
     if (s.scored.size() != m || s.not_applicable.size() != m) {
       throw input_error("scorer state: scored, not_applicable: one count per metric expected");
     }
@@ -677,11 +736,20 @@ class scorer {
                         " and " + std::to_string(o.max_tokens) + ")");
     }
     if (o.aggregate != options_.aggregate) throw input_error("cannot merge per-example and per-model scores");
-    // A scorer restored from a state has no format (states do not record it): only two named formats conflict.
-    const bool formats_differ = !o.format.empty() && !options_.format.empty() && o.format != options_.format;
-    if (o.extract != options_.extract || o.tokenize != options_.tokenize || o.normalize != options_.normalize ||
-        formats_differ) {
-      throw input_error("cannot merge scores made with different --format, --extract, --normalize or --tokenize");
+    // A scorer restored from a version-1 state has no format: only two named formats conflict.
+    const auto differ = [](const char* option, const std::string& mine, const std::string& theirs) {
+      const auto shown = [](const std::string& v) { return v.empty() ? std::string("(the format's own)") : "'" + v + "'"; };
+      throw input_error(std::string("cannot merge scores made with different ") + option + " (" + shown(mine) + " and " +
+                        shown(theirs) + ")");
+    };
+    if (!o.format.empty() && !options_.format.empty() && o.format != options_.format) {
+      throw input_error("cannot merge scores made with different --format ('" + options_.format + "' and '" + o.format + "')");
+    }
+    if (o.extract != options_.extract) differ("--extract", options_.extract, o.extract);
+    if (o.normalize != options_.normalize) differ("--normalize", options_.normalize, o.normalize);
+    if (o.tokenize != options_.tokenize) differ("--tokenize", options_.tokenize, o.tokenize);
+    if (o.force_logprobs != options_.force_logprobs) {
+      throw input_error("cannot merge scores made with and without --force-logprobs");
     }
   }
 

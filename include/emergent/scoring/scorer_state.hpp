@@ -19,8 +19,15 @@
 
 namespace emergent::scoring {
 
-/// Version of `scorer_state` (and of its JSON form); a state of another version is refused.
-inline constexpr std::uint32_t scorer_state_version = 1;
+/// Version of `scorer_state` (and of its JSON form) that this build writes. Version 2 added the
+/// text settings (format, --extract, --normalize, --tokenize, --force-logprobs), the log-probability
+/// audits, the answer-extraction counts, the agreements with stored scores and the automatic-metrics
+/// note; a version-1 state is still read (those fields then take their defaults: no format, no
+/// extraction, the format's normalisation, chars, no audits). Any other version is refused.
+inline constexpr std::uint32_t scorer_state_version = 2;
+
+/// The oldest version of `scorer_state` this build reads.
+inline constexpr std::uint32_t scorer_state_oldest_version = 1;
 
 /// A scorer's complete state (see `scorer::state` and `scorer::from_state`).
 struct scorer_state {
@@ -51,11 +58,41 @@ struct scorer_state {
       return a.key != b.key ? a.key < b.key : a.source < b.source;
     }
   };
+  /// The log-probability counts of one (model, task) (io::logprob_audit), since version 2.
+  struct audit {
+    std::string model;                      ///< the model
+    std::string task;                       ///< the task
+    std::int64_t records = 0;               ///< records added
+    std::int64_t records_with_tokens = 0;   ///< records with token log-probabilities
+    std::int64_t token_values = 0;          ///< token log-probabilities seen
+    std::int64_t token_zeros = 0;           ///< of which exactly 0
+    std::int64_t records_with_options = 0;  ///< records with answer options
+    std::int64_t option_values = 0;         ///< option log-likelihoods seen
+    std::int64_t option_zeros = 0;          ///< of which exactly 0
+  };
+  /// A metric's comparison with the score the framework stored under the same meaning, since version 2.
+  struct agreement {
+    std::string name;           ///< the stored score's name ("" when the metric has none)
+    std::int64_t compared = 0;  ///< records with both
+    std::int64_t differ = 0;    ///< of which different
+    std::string first;          ///< the first difference (file:line, ours against theirs)
+  };
   std::uint32_t version = scorer_state_version;  ///< format version (scorer_state_version)
   std::vector<std::string> metrics;              ///< metric names, in order
   double level = 0.95;                           ///< confidence level of the intervals
   std::int64_t max_tokens = 100000;              ///< edit_distance length limit
   bool aggregate = true;                         ///< per-(model, task) aggregates kept
+  std::string format;                            ///< input format (`--format`; empty: not recorded, version 1)
+  std::string extract = "none";                  ///< `--extract`
+  std::string normalize;                         ///< `--normalize` (empty: the format's own)
+  std::string tokenize = "chars";                ///< `--tokenize`
+  bool force_logprobs = false;                   ///< `--force-logprobs`
+  std::vector<audit> audits;                     ///< log-probability audit per (model, task)
+  std::int64_t generations = 0;                  ///< generations scored by a text metric
+  std::int64_t extraction_failed = 0;            ///< of which without an extractable answer
+  std::vector<std::string> first_failed;         ///< where the first of those were (at most 5, file:line)
+  std::vector<agreement> agreements;             ///< per metric: agreement with the stored score
+  std::string auto_reason;                       ///< why `--metrics auto` chose the metrics ("" when given)
   std::vector<group> groups;                     ///< aggregates by (model, task)
   std::vector<std::int64_t> scored;              ///< records scored, per metric
   std::vector<std::int64_t> not_applicable;      ///< records a metric did not apply to, per metric
@@ -150,6 +187,48 @@ inline std::string to_json(const scorer_state& s) {
   o += "],\n \"level\": ";
   json_number(o, s.level);
   o += ", \"max_tokens\": " + std::to_string(s.max_tokens) + ", \"aggregate\": " + (s.aggregate ? "true" : "false");
+  if (s.version >= 2) {
+    o += ",\n \"settings\": {\"format\": ";
+    json_quote(o, s.format);
+    o += ", \"extract\": ";
+    json_quote(o, s.extract);
+    o += ", \"normalize\": ";
+    json_quote(o, s.normalize);
+    o += ", \"tokenize\": ";
+    json_quote(o, s.tokenize);
+    o += std::string(", \"force_logprobs\": ") + (s.force_logprobs ? "true" : "false") + "}";
+    o += ",\n \"audits\": [";
+    for (std::size_t i = 0; i < s.audits.size(); ++i) {
+      const auto& a = s.audits[i];
+      o += i ? ",\n  {" : "\n  {";
+      o += "\"model\": ";
+      json_quote(o, a.model);
+      o += ", \"task\": ";
+      json_quote(o, a.task);
+      o += ", \"records\": " + std::to_string(a.records) + ", \"records_with_tokens\": " + std::to_string(a.records_with_tokens) +
+           ", \"token_values\": " + std::to_string(a.token_values) + ", \"token_zeros\": " + std::to_string(a.token_zeros) +
+           ", \"records_with_options\": " + std::to_string(a.records_with_options) +
+           ", \"option_values\": " + std::to_string(a.option_values) + ", \"option_zeros\": " + std::to_string(a.option_zeros) + "}";
+    }
+    o += "],\n \"extraction\": {\"generations\": " + std::to_string(s.generations) +
+         ", \"failed\": " + std::to_string(s.extraction_failed) + ", \"first_failed\": [";
+    for (std::size_t i = 0; i < s.first_failed.size(); ++i) {
+      if (i) o += ", ";
+      json_quote(o, s.first_failed[i]);
+    }
+    o += "]},\n \"agreements\": [";
+    for (std::size_t i = 0; i < s.agreements.size(); ++i) {
+      const auto& a = s.agreements[i];
+      o += i ? ", {" : "{";
+      o += "\"name\": ";
+      json_quote(o, a.name);
+      o += ", \"compared\": " + std::to_string(a.compared) + ", \"differ\": " + std::to_string(a.differ) + ", \"first\": ";
+      json_quote(o, a.first);
+      o += '}';
+    }
+    o += "],\n \"auto_reason\": ";
+    json_quote(o, s.auto_reason);
+  }
   o += ",\n \"groups\": [";
   for (std::size_t g = 0; g < s.groups.size(); ++g) {
     const auto& e = s.groups[g];
@@ -233,10 +312,10 @@ inline scorer_state scorer_state_from_json(std::string_view text, std::string_vi
   scorer_state s;
   const std::int64_t version = state_int(state_member(root, "version", source, ""), source, "version");
   s.version = version < 0 ? 0 : static_cast<std::uint32_t>(version);
-  if (s.version != scorer_state_version) {
+  if (version < scorer_state_oldest_version || version > scorer_state_version) {
     bad_state_json(source, "version",
                    std::to_string(version) + " is not a state version this build reads (" +
-                       std::to_string(scorer_state_version) + ")");
+                       std::to_string(scorer_state_oldest_version) + " to " + std::to_string(scorer_state_version) + ")");
   }
   for (auto m : state_array(state_member(root, "metrics", source, ""), source, "metrics")) {
     s.metrics.push_back(state_string(m, source, "metrics"));
@@ -246,6 +325,52 @@ inline scorer_state scorer_state_from_json(std::string_view text, std::string_vi
   bool aggregate = true;
   if (state_member(root, "aggregate", source, "").get_bool().get(aggregate)) bad_state_json(source, "aggregate", "expected a boolean");
   s.aggregate = aggregate;
+  if (s.version >= 2) {
+    const auto settings = state_member(root, "settings", source, "");
+    s.format = state_string(state_member(settings, "format", source, "settings."), source, "settings.format");
+    s.extract = state_string(state_member(settings, "extract", source, "settings."), source, "settings.extract");
+    s.normalize = state_string(state_member(settings, "normalize", source, "settings."), source, "settings.normalize");
+    s.tokenize = state_string(state_member(settings, "tokenize", source, "settings."), source, "settings.tokenize");
+    bool force = false;
+    if (state_member(settings, "force_logprobs", source, "settings.").get_bool().get(force)) {
+      bad_state_json(source, "settings.force_logprobs", "expected a boolean");
+    }
+    s.force_logprobs = force;
+    for (auto a : state_array(state_member(root, "audits", source, ""), source, "audits")) {
+      scorer_state::audit e;
+      e.model = state_string(state_member(a, "model", source, "audits."), source, "audits.model");
+      e.task = state_string(state_member(a, "task", source, "audits."), source, "audits.task");
+      const std::string at = "audits[" + e.model + "/" + e.task + "].";
+      const auto count = [&](const char* k) {
+        const std::int64_t v = state_int(state_member(a, k, source, at), source, at + k);
+        if (v < 0) bad_state_json(source, at + k, "negative count");
+        return v;
+      };
+      e.records = count("records");
+      e.records_with_tokens = count("records_with_tokens");
+      e.token_values = count("token_values");
+      e.token_zeros = count("token_zeros");
+      e.records_with_options = count("records_with_options");
+      e.option_values = count("option_values");
+      e.option_zeros = count("option_zeros");
+      s.audits.push_back(std::move(e));
+    }
+    const auto extraction = state_member(root, "extraction", source, "");
+    s.generations = state_int(state_member(extraction, "generations", source, "extraction."), source, "extraction.generations");
+    s.extraction_failed = state_int(state_member(extraction, "failed", source, "extraction."), source, "extraction.failed");
+    for (auto v : state_array(state_member(extraction, "first_failed", source, "extraction."), source, "extraction.first_failed")) {
+      s.first_failed.push_back(state_string(v, source, "extraction.first_failed"));
+    }
+    for (auto a : state_array(state_member(root, "agreements", source, ""), source, "agreements")) {
+      scorer_state::agreement e;
+      e.name = state_string(state_member(a, "name", source, "agreements."), source, "agreements.name");
+      e.compared = state_int(state_member(a, "compared", source, "agreements."), source, "agreements.compared");
+      e.differ = state_int(state_member(a, "differ", source, "agreements."), source, "agreements.differ");
+      e.first = state_string(state_member(a, "first", source, "agreements."), source, "agreements.first");
+      s.agreements.push_back(std::move(e));
+    }
+    s.auto_reason = state_string(state_member(root, "auto_reason", source, ""), source, "auto_reason");
+  }
   for (auto g : state_array(state_member(root, "groups", source, ""), source, "groups")) {
     scorer_state::group e;
     e.model = state_string(state_member(g, "model", source, "groups."), source, "groups.model");

@@ -1,5 +1,6 @@
 // Definition of emergent::cli::report::analyse (see analyse.hpp).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <cmath>
@@ -159,9 +160,23 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
 
   // The judgement of the hard curve (emergent::judge_curve, counts when known) and, with a soft
   // metric, the verdict of the pair; both with their bootstrap probability.
-  const judged_curve hc = prepare(s, task.spec.hard, true, spec);
+  judged_curve hc = prepare(s, task.spec.hard, true, spec);
   std::optional<judged_curve> sc;
   if (task.spec.soft) sc = prepare(s, *task.spec.soft, false, spec);
+  // Per-example input: the uncertainty of each model's mean is its examples' (counts when every
+  // score is 0 or 1, otherwise the standard error of the mean, as emergent mirage), and the
+  // probabilities come from the bootstrap over examples below, not from a parametric one.
+  const bool per_example = !pts.empty() && hc.x.size() == pts.size() && !task.spec.hard.lower_is_better &&
+                           !task.spec.hard.log_scale &&
+                           std::all_of(pts.begin(), pts.end(), [](const point& p) { return !p.hard_examples.empty(); });
+  std::vector<std::vector<double>> hard_examples;
+  if (per_example) {
+    for (const auto& p : pts) hard_examples.push_back(p.hard_examples);
+    const emergent::detail::curve_uncertainty u = emergent::detail::uncertainty_of(hard_examples);
+    hc.n = u.n;
+    hc.se = u.se;
+    hc.options.resampling.replicates = 0;
+  }
   curve_judgement_result hj;
   bool judged = false;
   if (!strictly_increasing(hc.x)) {
@@ -180,13 +195,129 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       a.judgement_reasons = {std::string("the judgement failed: ") + e.what()};
     }
   }
-  a.verdict = a.judgement;
-  a.verdict_probability = a.judgement_probability;
-  a.uncertain = hj.uncertain;
+  // The bootstrap over examples (per-example input): examples resampled within each model
+  // (emergent::hierarchical_resampler); on each replicate the largest rise, the judgement and (by
+  // emergent::breakpoint_bootstrap_with) the segmented breakpoint are found again.
+  bool example_verdict = false;
+  std::string example_reason;
+  if (per_example) {
+    example_bootstrap eb;
+    eb.replicates = spec.judge.resampling.replicates;
+    eb.seed = spec.judge.resampling.seed;
+    const double tail = 0.5 * (1 - eb.level);
+    const hierarchical_resampler res(hard_examples, eb.seed);
+    const auto resample = [&](std::uint64_t r, std::span<double> out) { res.resample_means(r, out); };
+    std::vector<double> ys(x.size()), jumps;
+    std::size_t same_pair = 0, same_judgement = 0;
+    judgement_options jo = hc.options;
+    jo.resampling.replicates = 0;
+    for (std::size_t r = 0; r < eb.replicates; ++r) {
+      resample(r, ys);
+      std::optional<std::size_t> from;
+      double best = 0;
+      for (std::size_t i = 1; i < ys.size(); ++i) {
+        const double rise = ys[i] - ys[i - 1];
+        if (!from || rise > best) {
+          from = i - 1;
+          best = rise;
+        }
+      }
+      if (from) {
+        jumps.push_back(best);
+        same_pair += from == a.jump_from ? 1 : 0;
+      }
+      if (judged) {
+        try {
+          same_judgement += judge_curve(hc.x, ys, hc.n, hc.se, jo).judgement == hj.judgement ? 1 : 0;
+        } catch (const std::exception&) {  // counted as a different judgement
+        }
+      }
+    }
+    if (eb.replicates > 0) {
+      if (!jumps.empty()) {
+        std::sort(jumps.begin(), jumps.end());
+        eb.jump = std::pair{emergent::detail::sorted_quantile(jumps.data(), jumps.size(), tail),
+                            emergent::detail::sorted_quantile(jumps.data(), jumps.size(), 1 - tail)};
+        eb.jump_same_models = static_cast<double>(same_pair) / static_cast<double>(eb.replicates);
+      }
+      if (judged) {
+        eb.judgement_probability = static_cast<double>(same_judgement) / static_cast<double>(eb.replicates);
+        a.judgement_probability = eb.judgement_probability;
+        hj.uncertain = eb.judgement_probability < spec.judge.min_probability;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%s in %.0f%% of %zu bootstrap resamples of examples (seed %llu)%s",
+                      a.judgement.c_str(), 100 * eb.judgement_probability, eb.replicates,
+                      static_cast<unsigned long long>(eb.seed), hj.uncertain ? ": uncertain (below min_probability)" : "");
+        a.judgement_reasons.emplace_back(buf);
+      }
+    }
+    if (a.breakpoint && eb.replicates >= 2) {
+      try {
+        location_bootstrap_options bo;
+        bo.resampling = spec.judge.resampling;
+        bo.level = eb.level;
+        const bootstrap_location bl = breakpoint_bootstrap_with(std::span<const double>(x), std::span<const double>(y), resample,
+                                                                segmented_options{}, bo);
+        eb.breakpoint = std::pair{bl.interval.lower, bl.interval.upper};
+        eb.breakpoint_failed = bl.failed_replicates;
+      } catch (const std::exception& e) {
+        a.notes.push_back(std::string("bootstrap of the breakpoint over examples failed: ") + e.what());
+      }
+    }
+    // The verdict of the pair: emergent::mirage_analysis, the paired bootstrap over examples that
+    // `emergent mirage` runs (same options, same seed: the same verdict and probabilities).
+    if (sc && judged && !task.spec.soft->log_scale && sc->x.size() == pts.size() &&
+        std::all_of(pts.begin(), pts.end(), [](const point& p) { return p.soft_examples.size() == p.hard_examples.size(); })) {
+      std::vector<std::vector<double>> soft_examples;
+      for (const auto& p : pts) {
+        soft_examples.push_back(p.soft_examples);
+        if (task.spec.soft->lower_is_better) {
+          for (double& v : soft_examples.back()) v = -v;
+        }
+      }
+      try {
+        mirage_options mo;
+        mo.hard_judgement = hc.options;
+        mo.soft_judgement = sc->options;
+        mo.max_width_ratio = spec.max_width_ratio;
+        mo.min_models = spec.judge.min_models;
+        mo.min_probability = spec.judge.min_probability;
+        mo.resampling = spec.judge.resampling;
+        const mirage_result mr = mirage_analysis(std::span<const double>(x), hard_examples, soft_examples, mo);
+        a.verdict = std::string(to_string(mr.verdict));
+        a.verdict_probability = mr.probability_of(mr.verdict);
+        a.uncertain = mr.uncertain;
+        std::vector<std::pair<std::string, double>> probabilities;
+        for (std::size_t v = 0; v < mr.probability.size(); ++v) {
+          probabilities.emplace_back(std::string(to_string(static_cast<mirage_verdict>(v))), mr.probability[v]);
+        }
+        eb.verdict_probabilities = probabilities;
+        eb.width_ratio = std::array<double, 3>{mr.width_ratio, mr.width_ratio_interval.lower, mr.width_ratio_interval.upper};
+        for (const auto& r : mr.reasons) example_reason += (example_reason.empty() ? "" : "; ") + r;
+        example_verdict = true;
+      } catch (const std::exception& e) {
+        a.notes.push_back(std::string("the mirage verdict over examples could not run (the verdict is from the per-model curves): ") +
+                          e.what());
+      }
+    } else if (sc) {
+      a.notes.push_back("the verdict is from the per-model curves (a log-scale soft metric, or models without soft scores)");
+    }
+    a.examples = eb;
+  }
+  if (!example_verdict) {
+    a.verdict = a.judgement;
+    a.verdict_probability = a.judgement_probability;
+    a.uncertain = hj.uncertain;
+  }
   std::string reason;
   for (const auto& r : a.judgement_reasons) reason += (reason.empty() ? "" : "; ") + r;
   const bool rises = hj.judgement != curve_judgement::flat && hj.judgement != curve_judgement::saturated;
-  if (sc && (!judged || (rises && hc.x.size() < spec.judge.min_models))) {
+  if (example_verdict) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "mirage verdict over %zu paired bootstrap resamples of examples (seed %llu): ",
+                  spec.judge.resampling.replicates, static_cast<unsigned long long>(spec.judge.resampling.seed));
+    reason = buf + example_reason;
+  } else if (sc && (!judged || (rises && hc.x.size() < spec.judge.min_models))) {
     a.verdict = "not_resolvable";  // the hard curve could not be judged, or too few models: neither can the pair
   } else if (sc && sc->x.size() >= 2) {
     try {
@@ -245,7 +376,7 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
       reason += std::string("; the soft curve could not be judged: ") + e.what();
     }
   }
-  if (a.uncertain) reason += "; uncertain: below min_probability";
+  if (a.uncertain && !example_verdict) reason += "; uncertain: below min_probability";
   a.verdict_reason = reason;
 #ifdef EMERGENT_REPORT_HAVE_FIT
   // The four-parameter logistic of the hard metric (fit layer), weighted by the points' intervals:

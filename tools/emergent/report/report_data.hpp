@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -164,6 +165,9 @@ struct point {
   std::string x_source; ///< where the quantity came from
   estimate hard;
   std::optional<estimate> soft;
+  /// Per-example input: the model's example scores (hard, and soft when given, in the same order),
+  /// resampled within the model by the bootstrap over examples; empty for per-model input.
+  std::vector<double> hard_examples, soft_examples;
 };
 
 /// A fitted curve sampled for drawing, with its parameters.
@@ -174,6 +178,22 @@ struct fitted_curve {
   std::vector<std::pair<std::string, double>> standard_errors;
   std::vector<double> x, y;  ///< samples (log10 x)
   std::vector<std::string> flags;  ///< the fitter's flags (e.g. not_identifiable): drawn dashed, named in the legend
+};
+
+/// Per-example input: what the bootstrap over examples (examples resampled with replacement within
+/// each model, emergent::hierarchical_resampler; the verdict by emergent::mirage_analysis, paired)
+/// gives for the series. Percentile intervals at `level`.
+struct example_bootstrap {
+  std::size_t replicates = 0;  ///< bootstrap replicates
+  std::uint64_t seed = 0;      ///< their seed
+  double level = 0.95;         ///< level of the intervals
+  std::optional<std::pair<double, double>> breakpoint;  ///< interval of the segmented breakpoint (refitted per replicate)
+  std::size_t breakpoint_failed = 0;                    ///< replicates whose refit failed (left out)
+  std::optional<std::pair<double, double>> jump;        ///< interval of the largest rise between consecutive models
+  double jump_same_models = std::nan("");               ///< share of replicates whose largest rise is between the same two models
+  double judgement_probability = std::nan("");          ///< share of replicates giving the same judgement of the hard curve
+  std::optional<std::vector<std::pair<std::string, double>>> verdict_probabilities;  ///< mirage verdict shares (with a soft metric)
+  std::optional<std::array<double, 3>> width_ratio;    ///< hard/soft 10-90% width ratio, its interval (NaN: unknown)
 };
 
 /// The analysis of one series; every field optional because not every series allows every analysis.
@@ -196,6 +216,7 @@ struct series_analysis {
   std::vector<std::pair<std::string, double>> sharpness;  ///< named sharpness scores
   std::string verdict = "not analysed";
   std::string verdict_reason;
+  std::optional<example_bootstrap> examples;  ///< per-example input: the bootstrap over examples
   std::vector<std::string> notes;
 };
 
@@ -487,6 +508,7 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
       std::size_t row = 0;
       double n = 0, hard = 0;
       emergent::mean_accumulator soft;
+      std::vector<double> hard_examples, soft_examples;  // for the bootstrap over examples
     };
     std::map<std::pair<std::string, std::string>, acc> groups;
     std::vector<std::pair<std::string, std::string>> order;
@@ -519,6 +541,7 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
       }
       a.n += 1;
       a.hard += *h;
+      a.hard_examples.push_back(*h);
       if (spec.soft) {
         double v = 0;
         if (gold_col) {
@@ -546,10 +569,11 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
           v = *sv;
         }
         a.soft(v);
+        a.soft_examples.push_back(v);
       }
     }
     for (const auto& id : order) {
-      const acc& a = groups[id];
+      acc& a = groups[id];
       std::string why;
       const auto q = quantity_of(t, a.row, spec, id.second, compute, why);
       if (!q || !(q->first > 0)) {
@@ -578,6 +602,8 @@ inline task_result build_task(const task_spec& spec, const std::filesystem::path
         }
         p.soft = e;
       }
+      p.hard_examples = std::move(a.hard_examples);
+      p.soft_examples = std::move(a.soft_examples);
       s.points.push_back(std::move(p));
     }
   } else {

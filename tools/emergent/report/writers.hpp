@@ -241,6 +241,35 @@ inline nlohmann::ordered_json make_json(const report_spec& spec, const std::vect
       aj["verdict_probability"] = detail::number_or_null(a.verdict_probability);
       aj["uncertain"] = a.uncertain;
       aj["verdict_reason"] = a.verdict_reason;
+      if (a.examples) {  // per-example input: the bootstrap over examples
+        const example_bootstrap& e = *a.examples;
+        const auto pair = [](const std::optional<std::pair<double, double>>& v) {
+          return v ? nlohmann::ordered_json{detail::number_or_null(v->first), detail::number_or_null(v->second)}
+                   : nlohmann::ordered_json(nullptr);
+        };
+        nlohmann::ordered_json ej;
+        ej["replicates"] = e.replicates;
+        ej["seed"] = e.seed;
+        ej["level"] = e.level;
+        ej["breakpoint_interval"] = pair(e.breakpoint);
+        ej["breakpoint_failed_replicates"] = e.breakpoint_failed;
+        ej["largest_jump_interval"] = pair(e.jump);
+        ej["largest_jump_same_models"] = detail::number_or_null(e.jump_same_models);
+        ej["judgement_probability"] = detail::number_or_null(e.judgement_probability);
+        if (e.verdict_probabilities) {
+          ej["verdict_probabilities"] = nlohmann::ordered_json::object();
+          for (const auto& [k, v] : *e.verdict_probabilities) ej["verdict_probabilities"][k] = v;
+        } else {
+          ej["verdict_probabilities"] = nullptr;
+        }
+        ej["width_ratio"] = e.width_ratio ? nlohmann::ordered_json{detail::number_or_null((*e.width_ratio)[0]),
+                                                                   detail::number_or_null((*e.width_ratio)[1]),
+                                                                   detail::number_or_null((*e.width_ratio)[2])}
+                                          : nlohmann::ordered_json(nullptr);
+        aj["example_bootstrap"] = ej;
+      } else {
+        aj["example_bootstrap"] = nullptr;
+      }
       aj["notes"] = a.notes;
       sj["analysis"] = aj;
       tj["series"].push_back(sj);
@@ -293,6 +322,10 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
         const double x0 = s.points[*a.jump_from].x, x1 = s.points[*a.jump_from + 1].x;
         r.jump = (a.jump >= 0 ? "+" : "") + fixed(a.jump, 3) + " from " + pow10_text(x0) + " to " + pow10_text(x1) +
                  (spans_gap(t, x0, x1, gap_factor) ? " (across a " + sci(std::pow(10.0, x1 - x0), 2) + "x gap: no model there)" : "");
+        if (a.examples && a.examples->jump) {  // per-example input: its interval over bootstrap resamples of examples
+          r.jump += " [" + fixed(a.examples->jump->first, 3) + ", " + fixed(a.examples->jump->second, 3) + "; same models " +
+                    fixed(a.examples->jump_same_models, 2) + "]";
+        }
       } else {
         r.jump = "-";
       }
@@ -306,6 +339,9 @@ inline std::vector<summary_row> summary_rows(const std::vector<task_result>& tas
                                                                   fixed(*a.breakpoint_upper, 1) + "]"
                                                             : std::string())
                                   : "-";
+      if (a.examples && a.examples->breakpoint) {
+        r.breakpoint += "; examples [" + fixed(a.examples->breakpoint->first, 1) + ", " + fixed(a.examples->breakpoint->second, 1) + "]";
+      }
       // Short names on the terminal and in the tables; report.json has the full ones.
       static const std::map<std::string, std::string> short_names{{"breakthroughness", "B"},
                                                                   {"linearity", "L"},

@@ -12,7 +12,15 @@ tests/data/io/winogrande_compute.csv (Mistral has no token count, so no FLOPs):
           model,x,hard,soft (the older input shape) written here: same bootstrap over examples
   flops   the default x: Mistral's 1,267 rows are left out and counted on standard error, then two
           models are too few (exit 3)
-  report  reading standard input, recognises the per-example shape; its hard values are the same means
+  report  reading standard input, recognises the per-example shape; its hard values are the same means;
+          with --x params its verdict and bootstrap probabilities over examples are those of `mirage`
+          (the same mirage_analysis, same seed), the judgement probability and the intervals of the
+          largest rise come from resampling examples within each model; the same seed gives the same
+          report.json byte for byte, another seed other bootstrap numbers
+  truth   simulated per-example data (13 models, 400 or 2000 examples each, made here with a seeded RNG): a
+          sharp jump (a hinge at 10^22.125 FLOPs) is judged sharp, sharp_under_both, and the bootstrap
+          interval of the breakpoint covers 22.125; a smooth (linear) curve is judged smooth,
+          smooth_under_both
 Run by ctest ("cli: score_pipeline"): score_pipeline.py --emergent PATH --source DIR --work DIR
 """
 import argparse
@@ -20,6 +28,7 @@ import csv
 import json
 import math
 import os
+import random
 import subprocess
 import sys
 
@@ -168,6 +177,90 @@ def main():
     r = run(a.emergent, ["report", "--hard", "mc_grade", "-o", os.path.join(a.work, "r2"), "-"], stdin=plain.stdout,
             expect_rc=3)
     check("give --compute to score" in r.stderr, "report without x columns:\n" + r.stderr)
+
+    # report --x params: three models; the verdict is mirage's, from the same bootstrap over examples.
+    reports = {}
+    for name, seed in (("p1", "7"), ("p1b", "7"), ("p2", "8")):
+        out = os.path.join(a.work, "report_" + name)
+        r = run(a.emergent, ["report", "--hard", "mc_grade", "--soft", "log_likelihood", "--x", "params", "--replicates", "50",
+                             "--seed", seed, "-o", out, "-"], stdin=pe.stdout)
+        if r.returncode == 0:
+            with open(os.path.join(out, "report.json")) as f:
+                reports[name] = f.read()
+            if name == "p1":
+                print(r.stdout)
+    m = run(a.emergent, ["mirage", "--hard", "mc_grade", "--soft", "log_likelihood", "--x", "params", "--replicates", "50",
+                         "--seed", "7", "--json", "-"], stdin=pe.stdout)
+    if "p1" in reports and m.returncode == 0:
+        mj = json.loads(m.stdout)
+        an = json.loads(reports["p1"])["tasks"][0]["series"][0]["analysis"]
+        e = an["example_bootstrap"]
+        check(e is not None and e["replicates"] == 50 and e["seed"] == 7, "report: example_bootstrap %r" % e)
+        if e:
+            check(an["verdict"] == mj["verdict"] == "not_resolvable", "report verdict %r, mirage %r" % (an["verdict"], mj["verdict"]))
+            check(an["verdict_probability"] == mj["verdict_probability"],
+                  "report verdict probability %r, mirage %r" % (an["verdict_probability"], mj["verdict_probability"]))
+            check(e["verdict_probabilities"] == mj["probability"], "report verdict probabilities %r, mirage %r"
+                  % (e["verdict_probabilities"], mj["probability"]))
+            check(e["width_ratio"] == [mj["width_ratio"]] + mj["width_ratio_ci"], "report width ratio %r, mirage %r %r"
+                  % (e["width_ratio"], mj["width_ratio"], mj["width_ratio_ci"]))
+            check(an["judgement"] == mj["hard_curve"]["judgement"] == "saturated", "judgement %r" % an["judgement"])
+            check(an["judgement_probability"] == e["judgement_probability"] and 0 <= e["judgement_probability"] <= 1,
+                  "judgement probability %r" % an["judgement_probability"])
+            # the largest rise between consecutive models (x = params: 7B, Mistral 7.2B, 13B) and its interval
+            lo, hi = e["largest_jump_interval"]
+            rise = an["largest_jump"]["rise"]
+            check(lo <= hi and lo - 0.05 <= rise <= hi + 0.05, "largest rise %r, interval %r" % (rise, [lo, hi]))
+            check(e["breakpoint_interval"] is None, "3 models: no breakpoint, no interval")
+    if len(reports) == 3:
+        check(reports["p1"] == reports["p1b"], "report: the same seed gives another report.json")
+        e1 = json.loads(reports["p1"])["tasks"][0]["series"][0]["analysis"]["example_bootstrap"]
+        e2 = json.loads(reports["p2"])["tasks"][0]["series"][0]["analysis"]["example_bootstrap"]
+        check(e1 != e2, "report: seeds 7 and 8 give the same bootstrap numbers")
+
+    # Known truth: simulated per-example data in the shape `emergent score --per-example --compute` writes.
+    rng = random.Random(20261205)
+    truths = {
+        "sharp": lambda x: 0.05 + 0.8 * max(0.0, x - 22.125),
+        "smooth": lambda x: 0.05 + 0.7 * (x - 20.0) / 3.0,
+    }
+    for kind, p_of in truths.items():
+        lines = ["source,line,model,task,example_id,hard,soft,params,tokens,flops,flops_derived"]
+        # the smooth truth needs more examples: its hard and soft curves have the same shape (width
+        # ratio 1), and the verdict holds when the ratio's interval stays above max_width_ratio 0.9
+        examples, noise = (400, 0.15) if kind == "sharp" else (2000, 0.05)
+        for i in range(13):
+            x = 20.0 + 0.25 * i
+            p = p_of(x)
+            flops = 10 ** x
+            for j in range(examples):
+                hard_ij = 1 if rng.random() < p else 0
+                soft_ij = p + rng.gauss(0.0, noise)
+                lines.append("sim.csv,%d,m%02d,sim,%d,%d,%.17g,%.17g,%.17g,%.17g,false"
+                             % (len(lines), i, j, hard_ij, soft_ij, flops / 6e12, 1e12, flops))
+        text = "\n".join(lines) + "\n"
+        out = os.path.join(a.work, "truth_" + kind)
+        r = run(a.emergent, ["report", "--hard", "hard", "--soft", "soft", "-o", out, "-"], stdin=text)
+        if r.returncode != 0:
+            continue
+        print(r.stdout)
+        with open(os.path.join(out, "report.json")) as f:
+            an = json.load(f)["tasks"][0]["series"][0]["analysis"]
+        e = an["example_bootstrap"]
+        want_j, want_v = ("sharp", "sharp_under_both") if kind == "sharp" else ("smooth", "smooth_under_both")
+        check(an["judgement"] == want_j, "%s truth: judgement %r (%s)" % (kind, an["judgement"], an["judgement_reasons"]))
+        check(an["verdict"] == want_v, "%s truth: verdict %r (%s)" % (kind, an["verdict"], an["verdict_reason"]))
+        # a smooth hard curve and a soft one of the same shape: their width ratio is about 1, so some
+        # resamples fall below max_width_ratio 0.9 (metric-induced); the verdict is still the mode
+        least = 0.8 if kind == "sharp" else 0.5
+        check(an["verdict_probability"] >= least and (kind != "sharp" or not an["uncertain"]),
+              "%s truth: verdict probability %r" % (kind, an["verdict_probability"]))
+        check(e["judgement_probability"] >= 0.8, "%s truth: judgement probability %r" % (kind, e["judgement_probability"]))
+        if kind == "sharp":
+            b = e["breakpoint_interval"]
+            check(b is not None and b[0] <= 22.125 <= b[1], "sharp truth: the bootstrap interval %r of the break does not cover 22.125" % b)
+            check(b is not None and b[1] - b[0] < 0.5, "sharp truth: the bootstrap interval %r of the break is wider than 2 model gaps" % b)
+            check(abs(an["breakpoint"]["x"] - 22.125) < 0.25, "sharp truth: breakpoint %r" % an["breakpoint"]["x"])
 
     for msg in failures:
         print("FAIL:", msg)

@@ -68,6 +68,20 @@ for t in report["tasks"]:
         for v in (a["judgement_probability"], a["verdict_probability"]):
             if v is not None and not (0 <= v <= 1):
                 problems.append(f"{where}: probability {v} outside [0, 1]")
+        e = a.get("example_bootstrap")
+        if e:
+            for key in ("breakpoint_interval", "largest_jump_interval"):
+                iv = e[key]
+                if iv and None not in iv and not iv[0] <= iv[1]:
+                    problems.append(f"{where}: example_bootstrap.{key} {iv} has lower > upper")
+            if e["verdict_probabilities"] is not None:
+                total = sum(e["verdict_probabilities"].values())
+                if abs(total - 1) > 1e-9:
+                    problems.append(f"{where}: the verdict probabilities over examples sum to {total}")
+                if a["verdict_probability"] != e["verdict_probabilities"].get(a["verdict"]):
+                    problems.append(f"{where}: verdict_probability is not the bootstrap share of the verdict")
+            if e["judgement_probability"] != a["judgement_probability"]:
+                problems.append(f"{where}: judgement_probability is not the one of the bootstrap over examples")
         b = s["analysis"]["breakpoint"]
         if b and b["lower"] is not None and b["upper"] is not None and not (b["lower"] <= b["x"] <= b["upper"]):
             problems.append(f"{t['id']}/{s['label']}: breakpoint outside its interval")
