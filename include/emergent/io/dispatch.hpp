@@ -151,7 +151,9 @@ inline read_summary read_file(input_format format, const std::string& path, cons
 
 /// Reads only the whole lines in bytes [range.begin, range.end) of a file of a format that
 /// `reads_line_ranges` (line numbers start at `range.first_line`); for splitting one large file
-/// across threads. Duplicated example ids are detected within the range only.
+/// across threads. Duplicated example ids are detected within the range only. Afterwards
+/// `context.lines` is the number of lines in the range (its newlines), so ranges read with
+/// `first_line` 1 can be renumbered by adding the line counts of the ranges before them.
 /// Throws input_error for a format that cannot be read in parts.
 inline read_summary read_file_lines(input_format format, const std::string& path, const detail::line_range& range,
                                     const input_options& options, const record_sink& sink, reader_context& context) {

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <cstddef>
 #include <vector>
 
 #include "emergent/io/record.hpp"
@@ -23,6 +24,9 @@ struct reader_context {
   simdjson::dom::parser parser;
   /// The record the JSON Lines readers fill and deliver (its vectors keep their capacity).
   record current;
+  /// The newlines the last streaming JSON Lines read through this context went past: for a byte
+  /// range (`read_file_lines`), the number of lines in it, which numbers the lines of the next range.
+  std::size_t lines = 0;
 };
 
 }  // namespace emergent::io

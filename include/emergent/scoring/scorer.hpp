@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -116,6 +118,20 @@ struct kept_record {
   std::size_t line = 0;
   std::size_t first_value = 0;  // index into the keeper's values
 };
+
+/// Where `text` starts with `file`, ':' and a line number, adds `offset` to that number.
+inline void shift_line_of(std::string& text, std::string_view file, std::size_t offset) {
+  if (offset == 0 || text.size() <= file.size() + 1 || text.compare(0, file.size(), file) != 0 ||
+      text[file.size()] != ':') {
+    return;
+  }
+  const char* first = text.data() + file.size() + 1;
+  const char* last = text.data() + text.size();
+  std::size_t line = 0;
+  const auto [end, ec] = std::from_chars(first, last, line);
+  if (ec != std::errc() || end == first) return;
+  text.replace(file.size() + 1, static_cast<std::size_t>(end - first), std::to_string(line + offset));
+}
 
 /// 64-bit FNV-1a over (model, task, filter, example id), each part closed by 0x1f.
 inline std::uint64_t document_key(const io::record& r) noexcept {
@@ -437,6 +453,25 @@ class scorer {
       }
     }
     return out;
+  }
+
+  /// Adds `offset` to every line number this scorer holds of records read from `file` (kept values,
+  /// where the largest value was, answers not extracted, the first disagreement with a stored
+  /// score, where a filter was first seen, skipped-record messages `file:line: ...`): for a scorer
+  /// that read a byte range of `file` numbering its lines from 1, `offset` being the lines before
+  /// the range (read_file_parallel does this before merging the ranges in order).
+  void shift_lines(std::string_view file, std::size_t offset) {
+    if (offset == 0) return;
+    for (auto& k : kept_) {
+      if (kept_source_ == file) k.line += offset;
+    }
+    for (auto& f : first_failed_) detail::shift_line_of(f, file, offset);
+    for (auto& t : twins_) detail::shift_line_of(t.first, file, offset);
+    for (auto& [mt, f] : filter_of_) detail::shift_line_of(f.second, file, offset);
+    for (auto& [mt, g] : groups_) {
+      for (auto& at : g.largest_at) detail::shift_line_of(at, file, offset);
+    }
+    for (auto& e : total_.first_errors) detail::shift_line_of(e, file, offset);
   }
 
   /// Merges another scorer (a shard) into this one: counts and summaries add, aggregates merge

@@ -381,9 +381,10 @@ struct line_range {
 /// `complete` is false for a last line that does not end with a newline. `buffer` is reused (its
 /// capacity is kept from call to call: no fresh zeroed 4 MiB per file); `range` reads a part.
 /// Compressed files (gzip, zstd) are decompressed while they are read (see open_input); a byte
-/// range of a compressed file is refused (its offsets are not those of the text).
+/// range of a compressed file is refused (its offsets are not those of the text). Returns the
+/// number of newlines read (the lines of a range, which ends just after a newline).
 template <class OnLine>
-void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
+std::size_t for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
                            std::vector<char>& buffer, const line_range& range = {}) {
   std::unique_ptr<byte_stream> file = open_input(path);
   const bool compressed = dynamic_cast<file_stream*>(file.get()) == nullptr;
@@ -423,7 +424,7 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
         consumed += end - begin;
       }
       if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
-      return;
+      return line_number - range.first_line;
     }
     // Move the partial line to the front, grow if it fills the buffer, read more.
     if (begin > 0) {
@@ -446,9 +447,9 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
 
 /// The same with a buffer of its own (one call, one file).
 template <class OnLine>
-void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
+std::size_t for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
   std::vector<char> buffer;
-  for_each_line_in_file(path, options, std::forward<OnLine>(on_line), buffer);
+  return for_each_line_in_file(path, options, std::forward<OnLine>(on_line), buffer);
 }
 
 /// The same over an in-memory buffer (tests, fuzzing): copies it once into a padded string.
