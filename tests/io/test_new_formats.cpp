@@ -373,6 +373,62 @@ TEST_CASE("gzip and zstd errors name the line of the decompressed text where dec
   CHECK(s.first_errors[0].rfind(bad_line.path + ":5: ", 0) == 0);
 }
 
+TEST_CASE("one reader_context for HELM, Inspect, lm-eval --write_out and samples files gives what fresh readers give") {
+  namespace io = emergent::io;
+  // A byte-order mark before a single-document file, and a document larger than the earlier ones
+  // read after them (the buffer grows) and a small one after it (the buffer is larger than the text).
+  const std::string write_out = data_dir + "lm_eval/winogrande_write_out_info_llama-2-7b_first25.json";
+  const temp_file bom("winogrande_write_out_info_bom.json", "\xEF\xBB\xBF" + slurp(write_out));
+  struct input {
+    io::input_format format;
+    std::string path;
+  };
+  const std::vector<input> inputs = {
+      {io::input_format::helm, data_dir + "helm/mmlu_philosophy_gpt2"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.gz"},
+      {io::input_format::lm_eval_v03, write_out},
+      {io::input_format::lm_eval, data_dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl"},
+      {io::input_format::helm, data_dir + "helm/narrative_qa_gpt2"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_claude-sonnet-4.json"},
+      {io::input_format::lm_eval_v03, bom.path},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.zst"},
+      {io::input_format::helm, data_dir + "helm/hellaswag_pythia-1b-v0"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json"},
+  };
+  io::reader_context shared;
+  std::size_t total = 0;
+  for (const auto& in : inputs) {
+    INFO(in.path);
+    io::input_options o;
+    o.model = in.format == io::input_format::lm_eval_v03 ? "llama-2-7b" : "";
+    std::vector<std::string> fresh, reused;
+    const auto a = io::read_file(in.format, in.path, o, [&](const record& r) {
+      fresh.push_back(describe(r) + "@" + r.source + ":" + std::to_string(r.line));
+    });
+    const auto b = io::read_file(in.format, in.path, o, [&](const record& r) {
+      reused.push_back(describe(r) + "@" + r.source + ":" + std::to_string(r.line));
+    }, shared);
+    CHECK(fresh == reused);
+    CHECK(a.read == b.read);
+    CHECK(a.delivered == b.delivered);
+    CHECK(a.skipped == b.skipped);
+    CHECK(b.skipped == 0);
+    CHECK_FALSE(reused.empty());
+    total += reused.size();
+  }
+  CHECK(total > 50);
+  // The mark is dropped: the same records, at the same lines, as the file without it.
+  std::vector<std::string> plain, marked;
+  io::input_options wg;
+  wg.task = "wg";  // the file names differ
+  io::read_file(io::input_format::lm_eval_v03, write_out, wg,
+                [&](const record& r) { plain.push_back(describe(r) + std::to_string(r.line)); }, shared);
+  io::read_file(io::input_format::lm_eval_v03, bom.path, wg,
+                [&](const record& r) { marked.push_back(describe(r) + std::to_string(r.line)); }, shared);
+  CHECK(plain == marked);
+  REQUIRE(plain.size() == 25);
+}
+
 // ------------------------------------------------------------------ Inspect .eval archives
 
 TEST_CASE("Inspect .eval archives (deflated and zstd members) give the records of the JSON log they were made from") {

@@ -126,9 +126,9 @@ inline read_summary read_file(input_format format, const std::string& path, cons
                               const record_sink& sink, reader_context& context) {
   switch (format) {
     case input_format::lm_eval: return read_lm_eval_samples_file(path, options, sink, context);
-    case input_format::lm_eval_v03: return read_lm_eval_write_out_file(path, options, sink);
-    case input_format::helm: return read_helm_scenario_state_file(input_path(format, path), options, sink);
-    case input_format::inspect: return read_inspect_log_file(path, options, sink);
+    case input_format::lm_eval_v03: return read_lm_eval_write_out_file(path, options, sink, context);
+    case input_format::helm: return read_helm_scenario_state_file(input_path(format, path), options, sink, context);
+    case input_format::inspect: return read_inspect_log_file(path, options, sink, context);
     case input_format::csv: return read_csv_file(path, detail::mapping_of(format, options), options, sink, context);
     case input_format::jsonl: return read_jsonl_file(path, detail::mapping_of(format, options), options, sink, context);
     case input_format::inspect_eval:
