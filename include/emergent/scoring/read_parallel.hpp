@@ -1,15 +1,16 @@
 /// @file
 /// @brief `scoring::read_file_parallel`: scores one large line-based file (lm-eval samples, mapped
 ///        JSON Lines) on several threads with the same result as one thread. The file is cut into
-///        byte ranges at line boundaries; each range is parsed and scored into a scorer of its own
-///        that keeps the values in order, numbering its lines from 1 and counting them as it goes
-///        (no pass over the file before the parallel work); at the merge, the line numbers of range
-///        k (in its values, skipped-record messages and notes) are shifted by the lines of ranges
-///        0..k-1, and the range scorers are merged in order by replaying their values, so every sum
-///        is formed in the one-pass order (byte-identical aggregates). Whenever a range fails (a bad
-///        record without skip_bad, a document in two ranges, an overflow), the file is read again
-///        on one thread from the scorer's state before it, so the first error reported and the
-///        skipped records are exactly those of one pass.
+///        byte ranges at line boundaries (no pass over the file before the parallel work). The
+///        first range is scored straight into the caller's scorer; each other range into a scorer
+///        of its own that keeps the values in order, numbering its lines from 1 and counting them
+///        as it goes. At the merge, the line numbers of range k (in its values, skipped-record
+///        messages and notes) are shifted by the lines of ranges 0..k-1, and the range scorers are
+///        replayed in order, so every sum is formed in the one-pass order (byte-identical
+///        aggregates). Whenever a range fails (a bad record without skip_bad, a document in two
+///        ranges, an overflow), the file is read again on one thread from the scorer's state
+///        before it, so the first error reported and the skipped records are exactly those of one
+///        pass.
 #pragma once
 
 #include <algorithm>
@@ -136,38 +137,43 @@ inline parallel_read_result read_file_parallel(
     part_scorer.metrics = found;  // empty when no record is delivered at all
     into.resolve(found);          // what its first add would do (on_record may read into.metrics())
   }
-  std::vector<scorer> parts(ranges.size(), scorer(part_scorer));
+  // The first range is scored straight into `into` (its records come first in the one-pass order);
+  // the others into scorers that keep their values, replayed into `into` in order afterwards.
+  scorer snapshot = into;  // what `into` is restored to when a range fails
+  into.begin_source(source);
+  std::vector<scorer> parts(ranges.size() - 1, scorer(part_scorer));
   std::vector<std::exception_ptr> failed(ranges.size());
   std::vector<std::size_t> lines(ranges.size(), 0);
+  io::read_summary first_summary;
   emergent::detail::parallel_for_each_index(ranges.size(), threads, [&](std::size_t k) {
     try {
-      scorer& part = parts[k];
-      part.begin_source(source);
+      scorer& part = k == 0 ? into : parts[k - 1];
+      if (k > 0) part.begin_source(source);
       const io::record_sink sink = [&](const io::record& r) {
         if (check) check(r);
         const auto& v = part.add(r);
         if (on_record) on_record(k, r, v);
       };
       io::reader_context& context = contexts[k % contexts.size()];
-      part.add_summary(io::read_file_lines(format, path, ranges[k], part_options, sink, context));
+      const io::read_summary summary = io::read_file_lines(format, path, ranges[k], part_options, sink, context);
+      part.add_summary(summary);
       lines[k] = context.lines;
+      if (k == 0) first_summary = summary;
     } catch (...) {
       failed[k] = std::current_exception();
     }
   });
   const bool any_failed = std::any_of(failed.begin(), failed.end(), [](const auto& e) { return bool(e); });
   if (!any_failed) {
-    scorer snapshot = into;
     std::vector<std::size_t> offsets(ranges.size(), 0);
     for (std::size_t k = 1; k < ranges.size(); ++k) offsets[k] = offsets[k - 1] + lines[k - 1];
     try {
-      into.begin_source(source);
-      for (std::size_t k = 0; k < parts.size(); ++k) {
-        parts[k].shift_lines(path, offsets[k]);
-        into.merge(parts[k]);
+      for (std::size_t k = 1; k < ranges.size(); ++k) {
+        parts[k - 1].shift_lines(path, offsets[k]);
+        into.merge(parts[k - 1]);
       }
-      for (const auto& part : parts) {
-        const auto& s = part.summary();
+      for (std::size_t k = 0; k < ranges.size(); ++k) {
+        const io::read_summary& s = k == 0 ? first_summary : parts[k - 1].summary();
         result.summary.read += s.read;
         result.summary.delivered += s.delivered;
         result.summary.skipped += s.skipped;
@@ -178,11 +184,13 @@ inline parallel_read_result read_file_parallel(
       }
       result.parts = ranges.size();
       result.line_offsets = std::move(offsets);
+      // The parts' memory (values, document keys) is freed on the threads, not after them on this one.
+      emergent::detail::parallel_for_each_index(parts.size(), threads, [&](std::size_t k) { scorer gone = std::move(parts[k]); });
       return result;
     } catch (...) {
-      into = std::move(snapshot);
     }
   }
+  into = std::move(snapshot);
   if (on_restart) on_restart();
   result.fell_back = true;
   result.summary = {};
