@@ -87,10 +87,11 @@ struct first_record_found {};
 /// order); the record's `line` counts from the start of its part: add the result's
 /// `line_offsets[part]` (known once every part is read) for its line in the file.
 /// `on_restart()` is called before the file is read again on one thread (then every record is
-/// reported as part 0, with its line in the file): discard what the parts produced. `check` sees
-/// part-relative line numbers too (an error it throws makes the file be read again on one thread). `contexts` holds one reader
-/// context per thread (resized as needed) and is reused across calls. `check(record)`, when
-/// given, is called before each record is scored (the caller's own checks, which may throw).
+/// reported as part 0, with its line in the file): discard what the parts produced. `contexts`
+/// holds one reader context per thread (resized as needed) and is reused across calls.
+/// `check(record)`, when given, is called before each record is scored (the caller's own checks,
+/// which may throw; it sees part-relative lines too, and an error it throws makes the file be read
+/// again on one thread, where the error is reported with the line in the file).
 inline parallel_read_result read_file_parallel(
     scorer& into, io::input_format format, const std::string& path, const std::string& source,
     const io::input_options& options, unsigned threads, std::vector<io::reader_context>& contexts,
@@ -185,7 +186,9 @@ inline parallel_read_result read_file_parallel(
       result.parts = ranges.size();
       result.line_offsets = std::move(offsets);
       // The parts' memory (values, document keys) is freed on the threads, not after them on this one.
-      emergent::detail::parallel_for_each_index(parts.size(), threads, [&](std::size_t k) { scorer gone = std::move(parts[k]); });
+      emergent::detail::parallel_for_each_index(parts.size(), threads, [&](std::size_t k) {
+        const scorer gone = std::move(parts[k]);
+      });
       return result;
     } catch (...) {
     }

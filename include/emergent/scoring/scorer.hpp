@@ -464,8 +464,8 @@ class scorer {
   /// the range (read_file_parallel does this before merging the ranges in order).
   void shift_lines(std::string_view file, std::size_t offset) {
     if (offset == 0) return;
-    for (auto& k : kept_) {
-      if (kept_source_ == file) k.line += offset;
+    if (kept_source_ == file) {
+      for (auto& k : kept_) k.line += offset;
     }
     for (auto& f : first_failed_) detail::shift_line_of(f, file, offset);
     for (auto& t : twins_) detail::shift_line_of(t.first, file, offset);
@@ -549,7 +549,9 @@ class scorer {
           kept_.push_back({index[k.group], k.line, kept_values_.size()});
           kept_values_.insert(kept_values_.end(), first, first + m);
         } else if (options_.aggregate) {
-          for (std::size_t i = 0; i < m; ++i) v[i] = std::isnan(first[i]) ? std::nullopt : std::optional<double>(first[i]);
+          for (std::size_t i = 0; i < m; ++i) {
+            v[i] = std::isnan(first[i]) ? std::nullopt : std::optional<double>(first[i]);
+          }
           if (target[k.group] == nullptr) target[k.group] = &groups_[other.group_names_[k.group]];
           accumulate(*target[k.group], v, other.kept_source_, k.line);
         }
