@@ -12,8 +12,11 @@
 namespace {
 const std::string dir = std::string(EMERGENT_TEST_DATA_DIR) + "/io/";
 
-template <class Reader>
-emergent::io::record first_of(Reader reader, const std::string& path) {
+// The file readers have overloads (with and without a reader_context): name the one taken.
+using file_reader = emergent::io::read_summary (*)(const std::string&, const emergent::io::read_options&,
+                                                   const emergent::io::record_sink&);
+
+emergent::io::record first_of(file_reader reader, const std::string& path) {
   emergent::io::record first;
   bool got = false;
   reader(path, emergent::io::read_options{}, [&](const emergent::io::record& r) {

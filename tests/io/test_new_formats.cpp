@@ -11,6 +11,7 @@
 #include <zstd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -150,6 +152,39 @@ const std::string sample_json =
     R"({"id": 1, "epoch": 1, "target": "A", "choices": ["x", "y"], "output": {"completion": "ANSWER: A"},
         "scores": {"choice": {"value": "C", "answer": "A"}}})";
 
+/// `text` as one gzip member (zlib's deflate with a gzip wrapper, level 6).
+std::string gzip_of(const std::string& text) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+/// `text` as one Zstandard frame (level 3).
+std::string zstd_of(const std::string& text) {
+  std::string c(ZSTD_compressBound(text.size()), '\0');
+  c.resize(ZSTD_compress(c.data(), c.size(), text.data(), text.size(), 3));
+  return c;
+}
+
+/// What `f` throws as a parse_error: the message and the line ("" and 0 when it does not throw).
+template <class F>
+std::pair<std::string, std::size_t> error_of(F&& f) {
+  try {
+    f();
+  } catch (const parse_error& e) {
+    return {e.what(), e.line()};
+  }
+  return {"", 0};
+}
+
 std::size_t count_eval(const std::string& bytes, read_options options = {}, emergent::io::read_summary* s = nullptr) {
   std::size_t n = 0;
   const auto summary = emergent::io::read_inspect_eval(bytes, "x.eval", options, [&](const record&) { ++n; });
@@ -217,28 +252,39 @@ TEST_CASE("decompress(): buffers, concatenated gzip members, several zstd frames
 TEST_CASE("gzip and zstd error paths: corrupt, truncated, trailing garbage; the file is named") {
   const std::string gz = slurp(data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.gz");
   const std::string zst = slurp(data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.zst");
+  const std::string plain = slurp(data_dir + "inspect/arc_easy_qwen2.5-0.5b.json");
+  const auto plain_lines = static_cast<std::size_t>(std::count(plain.begin(), plain.end(), '\n'));
+  // Each error names a line of the decompressed text between 1 and one past its last line (exact
+  // lines: the next test case).
+  const auto named = [&](const std::pair<std::string, std::size_t>& e, const std::string& file, const char* what) {
+    INFO(e.first);
+    CHECK(e.first.rfind(file + ":" + std::to_string(e.second) + ": ", 0) == 0);
+    CHECK(e.first.find(what) != std::string::npos);
+    CHECK(e.second >= 1);
+    CHECK(e.second <= plain_lines + 1);
+  };
   std::string bad_gz = gz;
   for (std::size_t i = 20; i < 60; ++i) bad_gz[i] = static_cast<char>(bad_gz[i] ^ 0x5a);
-  CHECK_THROWS_WITH_AS(emergent::io::decompress(bad_gz, "b.gz"), doctest::Contains("b.gz:0: corrupt gzip data"), parse_error);
-  CHECK_THROWS_WITH_AS(emergent::io::decompress(gz.substr(0, gz.size() / 2), "t.gz"),
-                       doctest::Contains("t.gz:0: truncated gzip stream"), parse_error);
+  named(error_of([&] { emergent::io::decompress(bad_gz, "b.gz"); }), "b.gz", "corrupt gzip data");
+  named(error_of([&] { emergent::io::decompress(gz.substr(0, gz.size() / 2), "t.gz"); }), "t.gz", "truncated gzip stream");
   CHECK_THROWS_WITH_AS(emergent::io::decompress(gz + "garbage", "g.gz"),
                        doctest::Contains("trailing bytes after the gzip data"), parse_error);
   std::string bad_zst = zst;
   for (std::size_t i = 8; i < 40; ++i) bad_zst[i] = static_cast<char>(bad_zst[i] ^ 0x5a);
-  CHECK_THROWS_WITH_AS(emergent::io::decompress(bad_zst, "b.zst"), doctest::Contains("corrupt zstd data"), parse_error);
-  CHECK_THROWS_WITH_AS(emergent::io::decompress(zst.substr(0, zst.size() / 2), "t.zst"),
-                       doctest::Contains("t.zst:0: truncated zstd stream"), parse_error);
+  named(error_of([&] { emergent::io::decompress(bad_zst, "b.zst"); }), "b.zst", "corrupt zstd data");
+  named(error_of([&] { emergent::io::decompress(zst.substr(0, zst.size() / 2), "t.zst"); }), "t.zst",
+        "truncated zstd stream");
 
   // Through a file reader: streaming JSON Lines and a whole-document reader both name the file.
   const std::string samples_gz =
       slurp(data_dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl.gz");
   const temp_file cut("samples_math_2026-01-21T03-44-18.458309.jsonl.gz", samples_gz.substr(0, samples_gz.size() - 100));
   CHECK_THROWS_WITH_AS(read_all(&emergent::io::read_lm_eval_samples_file, cut.path),
-                       doctest::Contains((cut.path + ":0: truncated gzip stream").c_str()), parse_error);
+                       doctest::Contains((cut.path + ":").c_str()), parse_error);
+  CHECK_THROWS_WITH_AS(read_all(&emergent::io::read_lm_eval_samples_file, cut.path),
+                       doctest::Contains("truncated gzip stream"), parse_error);
   const temp_file broken("log.json.zst", bad_zst);
-  CHECK_THROWS_WITH_AS(read_all(&emergent::io::read_inspect_log_file, broken.path),
-                       doctest::Contains((broken.path + ":0: corrupt zstd data").c_str()), parse_error);
+  named(error_of([&] { read_all(&emergent::io::read_inspect_log_file, broken.path); }), broken.path, "corrupt zstd data");
   // Bad JSON inside a compressed file: file:line of the decompressed text.
   std::string text = slurp(data_dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl");
   const auto second = text.find('\n') + 1;
@@ -253,6 +299,134 @@ TEST_CASE("gzip and zstd error paths: corrupt, truncated, trailing garbage; the 
   skip.skip_bad = true;
   CHECK(read_all(&emergent::io::read_lm_eval_samples_file, bad_line.path, skip, &s).size() == 9);
   CHECK(s.skipped == 1);
+}
+
+TEST_CASE("gzip and zstd errors name the line of the decompressed text where decoding stopped") {
+  // The first 4 lines of a samples file as a complete member (frame), then a broken one: the reader
+  // delivers 4 records, then names line 5, the first line it could not decode.
+  const std::string samples = slurp(data_dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl");
+  std::size_t four = 0;
+  for (int k = 0; k < 4; ++k) four = samples.find('\n', four) + 1;
+  const std::string head = samples.substr(0, four);
+  const std::string name = "samples_math_2026-01-21T03-44-18.458309.jsonl";
+  // gzip: a second member whose first deflate block has the reserved type 11 (corrupt); a second
+  // member cut inside its header (truncated); bytes that are not a member (trailing garbage).
+  const std::string member_header("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  // zstd: a frame header announcing a block with the reserved type 3 (corrupt); a frame cut after its magic
+  // number (truncated).
+  const std::string frame_magic("\x28\xb5\x2f\xfd", 4);
+  const std::string bad_block = frame_magic + std::string("\x00\x00\x07\x00\x00", 5);
+  struct broken_case {
+    const char* file;
+    std::string bytes;
+    const char* message;
+  };
+  const std::vector<broken_case> cases = {
+      {"corrupt.gz", gzip_of(head) + member_header + std::string("\xff\xff\xff\xff", 4), "corrupt gzip data"},
+      {"truncated.gz", gzip_of(head) + member_header.substr(0, 6), "truncated gzip stream"},
+      {"trailing.gz", gzip_of(head) + "garbage", "trailing bytes after the gzip data are not gzip"},
+      {"corrupt.zst", zstd_of(head) + bad_block, "corrupt zstd data"},
+      {"truncated.zst", zstd_of(head) + frame_magic, "truncated zstd stream"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    // In memory (decompress) and through the streaming samples reader, with and without skip_bad
+    // (a broken stream is not a bad record: it cannot be skipped).
+    const auto in_memory = error_of([&] { emergent::io::decompress(c.bytes, c.file); });
+    CHECK(in_memory.second == 5);
+    CHECK(in_memory.first.rfind(std::string(c.file) + ":5: " + c.message, 0) == 0);
+    const temp_file f(std::string(c.file) + "_" + name, c.bytes);
+    for (const bool skip : {false, true}) {
+      read_options o;
+      o.skip_bad = skip;
+      std::size_t delivered = 0;
+      const auto streamed = error_of([&] {
+        emergent::io::read_lm_eval_samples_file(f.path, o, [&](const record&) { ++delivered; });
+      });
+      CHECK(streamed.second == 5);
+      CHECK(streamed.first.rfind(f.path + ":5: " + c.message, 0) == 0);
+      CHECK(delivered == 4);
+    }
+  }
+  // A whole-document reader (an Inspect log loaded whole): the line where its text breaks off.
+  const std::string log = slurp(data_dir + "inspect/arc_easy_qwen2.5-0.5b.json");
+  const std::size_t cut = log.find('\n', log.size() / 2) + 1;
+  const auto line = static_cast<std::size_t>(std::count(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(cut), '\n')) + 1;
+  REQUIRE(line > 10);
+  const temp_file gz_log("arc.json.gz", gzip_of(log.substr(0, cut)) + member_header + std::string("\xff\xff", 2));
+  const auto gz_error = error_of([&] { read_all(&emergent::io::read_inspect_log_file, gz_log.path); });
+  CHECK(gz_error.first.rfind(gz_log.path + ":" + std::to_string(line) + ": corrupt gzip data", 0) == 0);
+  const temp_file zst_log("arc.json.zst", zstd_of(log.substr(0, cut)) + frame_magic);
+  const auto zst_error = error_of([&] { read_all(&emergent::io::read_inspect_log_file, zst_log.path); });
+  CHECK(zst_error.first.rfind(zst_log.path + ":" + std::to_string(line) + ": truncated zstd stream", 0) == 0);
+  // A bad record on a known line of a gzip file (the zstd one is in the test case above): its line.
+  std::string text = samples;
+  text.insert(four, "{\"doc_id\": ");  // line 5 is now malformed
+  const temp_file bad_line("bad.gz_" + name, gzip_of(text));
+  CHECK_THROWS_WITH_AS(read_all(&emergent::io::read_lm_eval_samples_file, bad_line.path),
+                       doctest::Contains((bad_line.path + ":5: ").c_str()), parse_error);
+  emergent::io::read_summary s;
+  read_options skip;
+  skip.skip_bad = true;
+  CHECK(read_all(&emergent::io::read_lm_eval_samples_file, bad_line.path, skip, &s).size() == 9);
+  REQUIRE(s.first_errors.size() == 1);
+  CHECK(s.first_errors[0].rfind(bad_line.path + ":5: ", 0) == 0);
+}
+
+TEST_CASE("one reader_context for HELM, Inspect, lm-eval --write_out and samples files gives what fresh readers give") {
+  namespace io = emergent::io;
+  // A byte-order mark before a single-document file, and a document larger than the earlier ones
+  // read after them (the buffer grows) and a small one after it (the buffer is larger than the text).
+  const std::string write_out = data_dir + "lm_eval/winogrande_write_out_info_llama-2-7b_first25.json";
+  const temp_file bom("winogrande_write_out_info_bom.json", "\xEF\xBB\xBF" + slurp(write_out));
+  struct input {
+    io::input_format format;
+    std::string path;
+  };
+  const std::vector<input> inputs = {
+      {io::input_format::helm, data_dir + "helm/mmlu_philosophy_gpt2"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.gz"},
+      {io::input_format::lm_eval_v03, write_out},
+      {io::input_format::lm_eval, data_dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl"},
+      {io::input_format::helm, data_dir + "helm/narrative_qa_gpt2"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_claude-sonnet-4.json"},
+      {io::input_format::lm_eval_v03, bom.path},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json.zst"},
+      {io::input_format::helm, data_dir + "helm/hellaswag_pythia-1b-v0"},
+      {io::input_format::inspect, data_dir + "inspect/arc_easy_qwen2.5-0.5b.json"},
+  };
+  io::reader_context shared;
+  std::size_t total = 0;
+  for (const auto& in : inputs) {
+    INFO(in.path);
+    io::input_options o;
+    o.model = in.format == io::input_format::lm_eval_v03 ? "llama-2-7b" : "";
+    std::vector<std::string> fresh, reused;
+    const auto a = io::read_file(in.format, in.path, o, [&](const record& r) {
+      fresh.push_back(describe(r) + "@" + r.source + ":" + std::to_string(r.line));
+    });
+    const auto b = io::read_file(in.format, in.path, o, [&](const record& r) {
+      reused.push_back(describe(r) + "@" + r.source + ":" + std::to_string(r.line));
+    }, shared);
+    CHECK(fresh == reused);
+    CHECK(a.read == b.read);
+    CHECK(a.delivered == b.delivered);
+    CHECK(a.skipped == b.skipped);
+    CHECK(b.skipped == 0);
+    CHECK_FALSE(reused.empty());
+    total += reused.size();
+  }
+  CHECK(total > 50);
+  // The mark is dropped: the same records, at the same lines, as the file without it.
+  std::vector<std::string> plain, marked;
+  io::input_options wg;
+  wg.task = "wg";  // the file names differ
+  io::read_file(io::input_format::lm_eval_v03, write_out, wg,
+                [&](const record& r) { plain.push_back(describe(r) + std::to_string(r.line)); }, shared);
+  io::read_file(io::input_format::lm_eval_v03, bom.path, wg,
+                [&](const record& r) { marked.push_back(describe(r) + std::to_string(r.line)); }, shared);
+  CHECK(plain == marked);
+  REQUIRE(plain.size() == 25);
 }
 
 // ------------------------------------------------------------------ Inspect .eval archives

@@ -18,6 +18,8 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace io = emergent::io;
@@ -557,17 +559,26 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   io::input_options o;
   o.task = "t";
   o.mapping = io::parse_column_mapping("model=model,example_id=id,options=options,gold=gold");
+  std::vector<std::string> notes;  // the scorer's notes of the last call
   const auto one = [&](unsigned threads, const std::string& file, std::vector<std::string>& seen, io::input_options opts) {
     sc::scorer s(with_metrics("mc_grade,brier,log_loss"));
     std::vector<io::reader_context> contexts;
-    std::vector<std::vector<std::string>> parts(threads);
+    std::vector<std::vector<std::pair<std::string, std::size_t>>> parts(threads);
     const auto r = sc::read_file_parallel(
         s, io::input_format::jsonl, file, file, opts, threads, contexts,
         [&](std::size_t part, const io::record& rec, const sc::scorer::values_type&) {
-          parts[part].push_back(rec.example_id + "@" + std::to_string(rec.line));
+          parts[part].emplace_back(rec.example_id, rec.line);
         },
         [&] { parts.assign(threads, {}); });
-    for (const auto& p : parts) seen.insert(seen.end(), p.begin(), p.end());
+    // Lines count from the start of each part: the offsets give the file's lines.
+    REQUIRE(r.line_offsets.size() == r.parts);
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      for (const auto& [id, line] : parts[k]) {
+        REQUIRE(k < r.line_offsets.size());
+        seen.push_back(id + "@" + std::to_string(line + r.line_offsets[k]));
+      }
+    }
+    notes = s.notes();
     return std::pair{s.results(), r};
   };
   std::vector<std::string> seen1, seen3;
@@ -606,4 +617,148 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   CHECK(srows1.size() == srows3.size());
   std::filesystem::remove(path);
   std::filesystem::remove(dup_path);
+}
+
+TEST_CASE("read_file_parallel: bad records, notes and a byte-order mark in later parts name the file's lines") {
+  // 600 records, 3 parts of about 200 lines; stored acc disagrees with mc_grade from line 450 on (a note
+  // naming the first such line); blank lines in part 1 shift every later line.
+  std::string text;
+  std::size_t line = 0;
+  for (int i = 0; i < 600; ++i) {
+    const int gold = i % 2;
+    const bool right = i % 3 != 0;  // mc_grade: option `gold` has the larger log-likelihood
+    const double acc = i >= 447 ? 1.0 - (right ? 1.0 : 0.0) : (right ? 1.0 : 0.0);
+    const std::string hi = "-0.25", lo = "-1.5";
+    const std::string o0 = (gold == 0) == right ? hi : lo, o1 = (gold == 0) == right ? lo : hi;
+    text += "{\"model\": \"m\", \"id\": " + std::to_string(i) + ", \"options\": [" + o0 + ", " + o1 +
+            "], \"gold\": " + std::to_string(gold) + ", \"acc\": " + std::to_string(acc) + "}\n";
+    ++line;
+    if (i == 40 || i == 41) {
+      text += "\n";
+      ++line;
+    }
+  }
+  REQUIRE(line == 602);
+  io::input_options o;
+  o.task = "t";
+  o.mapping = io::parse_column_mapping("model=model,example_id=id,options=options,gold=gold,stored=acc");
+  const auto run = [&](const std::string& file, unsigned threads, io::input_options opts) {
+    sc::scorer s(with_metrics("mc_grade,brier"));
+    std::vector<io::reader_context> contexts;
+    const auto r = sc::read_file_parallel(s, io::input_format::jsonl, file, file, opts, threads, contexts, {}, {});
+    return std::tuple{r, s.notes(), s.summary().first_errors};
+  };
+  const auto lines = [&](std::string t) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at < t.size()) {
+      const std::size_t nl = t.find('\n', at);
+      out.push_back(t.substr(at, nl - at));
+      at = nl + 1;
+    }
+    return out;
+  };
+  const auto join = [](const std::vector<std::string>& v) {
+    std::string t;
+    for (const auto& l : v) t += l + "\n";
+    return t;
+  };
+  std::vector<std::string> file_lines = lines(text);
+  REQUIRE(file_lines.size() == 602);
+
+  // Notes: the first disagreement with the stored acc is on line 450 (record 447, after two blank lines).
+  const std::string good = temp_path("later_parts.jsonl");
+  write_text(good, text);
+  const auto [g1, notes1, e1] = run(good, 1, o);
+  const auto [g3, notes3, e3] = run(good, 3, o);
+  CHECK(g3.parts == 3);
+  CHECK_FALSE(g3.fell_back);
+  CHECK(notes1 == notes3);
+  bool named = false;
+  for (const auto& n : notes3) named = named || n.find(good + ":450 (") != std::string::npos;
+  CHECK(named);
+
+  // Bad records on lines 300 (part 2) and 560 (part 3).
+  std::vector<std::string> bad = file_lines;
+  bad[299] = "{\"model\": \"m\", oops";
+  bad[559] = "{\"model\": \"m\", \"id\": 9999, \"options\": \"x\", \"gold\": 0}";
+  const std::string bad_path = temp_path("later_parts_bad.jsonl");
+  write_text(bad_path, join(bad));
+  io::input_options skip = o;
+  skip.skip_bad = true;
+  const auto [b1, bnotes1, be1] = run(bad_path, 1, skip);
+  const auto [b3, bnotes3, be3] = run(bad_path, 3, skip);
+  CHECK(b3.parts == 3);
+  CHECK_FALSE(b3.fell_back);  // skipped records do not make the file be read again
+  CHECK(b1.summary.skipped == 2);
+  CHECK(b3.summary.skipped == 2);
+  CHECK(b3.summary.first_errors == b1.summary.first_errors);
+  CHECK(be3 == be1);
+  REQUIRE(b3.summary.first_errors.size() == 2);
+  CHECK(b3.summary.first_errors[0].rfind(bad_path + ":300: ", 0) == 0);
+  CHECK(b3.summary.first_errors[1].rfind(bad_path + ":560: ", 0) == 0);
+  CHECK(bnotes1 == bnotes3);
+  // Without skipping: the first bad record, as one thread reports it.
+  const std::string first = bad_path + ":300: ";
+  CHECK_THROWS_WITH_AS(run(bad_path, 1, o), doctest::Contains(first.c_str()), emergent::parse_error);
+  CHECK_THROWS_WITH_AS(run(bad_path, 3, o), doctest::Contains(first.c_str()), emergent::parse_error);
+
+  // A byte-order mark is allowed on the file's first line only, not on the first line of a later
+  // part (whose lines count from 1): read as a part starting at line 402 and in parallel.
+  std::vector<std::string> bom = file_lines;
+  bom[0] = "\xEF\xBB\xBF" + bom[0];
+  bom[401] = "\xEF\xBB\xBF" + bom[401];
+  const std::string bom_text = join(bom);
+  const std::string bom_path = temp_path("later_parts_bom.jsonl");
+  write_text(bom_path, bom_text);
+  std::uint64_t line_402 = 0;
+  for (int k = 0; k < 401; ++k) line_402 = bom_text.find('\n', line_402) + 1;
+  io::reader_context context;
+  std::size_t delivered = 0;
+  const io::record_sink count = [&](const io::record&) { ++delivered; };
+  const io::read_summary whole = io::read_file_lines(io::input_format::jsonl, bom_path, {0, line_402, 1}, skip, count, context);
+  CHECK(whole.skipped == 0);  // the mark on line 1 is dropped
+  CHECK(context.lines == 401);
+  const io::read_summary tail =
+      io::read_file_lines(io::input_format::jsonl, bom_path, {line_402, bom_text.size(), 1}, skip, count, context);
+  CHECK(tail.skipped == 1);
+  CHECK(context.lines == 602 - 401);
+  REQUIRE(tail.first_errors.size() == 1);
+  CHECK(tail.first_errors[0].rfind(bom_path + ":1: ", 0) == 0);
+  for (const unsigned threads : {2U, 3U, 4U, 7U}) {
+    const auto [m1, mn1, me1] = run(bom_path, 1, skip);
+    const auto [mt, mnt, met] = run(bom_path, threads, skip);
+    CHECK(m1.summary.skipped == 1);
+    CHECK(mt.summary.skipped == 1);
+    CHECK(mt.summary.first_errors == m1.summary.first_errors);
+    REQUIRE(mt.summary.first_errors.size() == 1);
+    CHECK(mt.summary.first_errors[0].rfind(bom_path + ":402: ", 0) == 0);
+  }
+  std::filesystem::remove(good);
+  std::filesystem::remove(bad_path);
+  std::filesystem::remove(bom_path);
+}
+
+TEST_CASE("scorer::shift_lines moves the line numbers of one file only") {
+  sc::scorer s(with_metrics("mc_grade"));
+  io::record r;
+  r.source = "a.jsonl";
+  r.line = 3;
+  r.model = "m";
+  r.task = "t";
+  r.example_id = "1";
+  r.options = {{-0.5, false, 1, 1}, {-1.0, false, 1, 1}};
+  r.gold = 0;
+  r.stored = {{"acc", 0.0}};  // disagrees with mc_grade = 1
+  s.add(r);
+  io::read_summary skipped;
+  skipped.read = skipped.skipped = 2;
+  skipped.first_errors = {"a.jsonl:7: gold: expected a number", "other.jsonl:7: gold: expected a number"};
+  s.add_summary(skipped);
+  s.shift_lines("a.jsonl", 100);
+  CHECK(s.summary().first_errors ==
+        std::vector<std::string>{"a.jsonl:107: gold: expected a number", "other.jsonl:7: gold: expected a number"});
+  bool named = false;
+  for (const auto& n : s.notes()) named = named || n.find("a.jsonl:103 (") != std::string::npos;
+  CHECK(named);
 }

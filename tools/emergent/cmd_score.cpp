@@ -15,6 +15,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <emergent/core/error.hpp>
@@ -391,10 +393,22 @@ void run(const options_t& given) {
     }
   };
   // One per-example row; JSON rows start with ",\n  {" (the first one's comma is dropped when written).
-  auto append_row = [&](std::string& line, const io::record& r, const scoring::scorer::values_type& values) {
+  // With `marks` (a part of a file read on several threads), the line number is left out and its
+  // place and part-relative value are noted, to be filled in once the part's first line is known.
+  using line_marks = std::vector<std::pair<std::size_t, std::size_t>>;  // (offset in the rows, line)
+  auto put_line = [](std::string& line, std::size_t number, line_marks* marks) {
+    if (marks != nullptr) {
+      marks->emplace_back(line.size(), number);
+    } else {
+      line += std::to_string(number);
+    }
+  };
+  auto append_row = [&](std::string& line, const io::record& r, const scoring::scorer::values_type& values,
+                        line_marks* marks = nullptr) {
     if (json_out) {
-      line += ",\n  {\"source\": " + json_string(r.source) + ", \"line\": " + std::to_string(r.line) +
-              ", \"model\": " + json_string(r.model) + ", \"task\": " + json_string(r.task) +
+      line += ",\n  {\"source\": " + json_string(r.source) + ", \"line\": ";
+      put_line(line, r.line, marks);
+      line += ", \"model\": " + json_string(r.model) + ", \"task\": " + json_string(r.task) +
               ", \"example_id\": " + json_string(r.example_id);
       for (std::size_t i = 0; i < values.size(); ++i) {
         line += ", " + json_string(sc.metrics()[i].name) + ": " + (values[i] ? number(*values[i]) : std::string("null"));
@@ -410,7 +424,7 @@ void run(const options_t& given) {
     } else {
       line += csv_field(r.source);
       line += ',';
-      line += std::to_string(r.line);
+      put_line(line, r.line, marks);
       line += ',';
       line += csv_field(r.model);
       line += ',';
@@ -433,7 +447,7 @@ void run(const options_t& given) {
       line += '\n';
     }
   };
-  auto write_rows = [&](const std::string& rows) {
+  auto write_rows = [&](std::string_view rows) {
     if (rows.empty()) return;
     write_header();
     if (json_out && first_json_row) {
@@ -468,23 +482,38 @@ void run(const options_t& given) {
 
   std::string line;
   std::vector<std::string> part_rows;
+  std::vector<line_marks> part_marks;
   for (std::size_t file_index = 0; file_index < o.files.size(); ++file_index) {
     const std::string& path = o.files[file_index];
     bar.start(path);
     if (threads > 1 && io::reads_line_ranges(format)) {
       part_rows.assign(threads, std::string());
+      part_marks.assign(threads, line_marks());
       const auto on_record = [&](std::size_t part, const io::record& r, const scoring::scorer::values_type& v) {
-        if (!per_model) append_row(part_rows[part], r, v);
+        if (!per_model) append_row(part_rows[part], r, v, &part_marks[part]);
       };
       const auto on_restart = [&] {
         part_rows.assign(threads, std::string());
+        part_marks.assign(threads, line_marks());
         file_without_x.clear();  // the file is read again
       };
+      scoring::parallel_read_result read;
       prefixed("score: ", [&] {
-        scoring::read_file_parallel(sc, format, io::input_path(format, path), path, ro, threads, contexts, on_record,
-                                    on_restart, check_names);
+        read = scoring::read_file_parallel(sc, format, io::input_path(format, path), path, ro, threads, contexts,
+                                           on_record, on_restart, check_names);
       });
-      for (const auto& rows : part_rows) write_rows(rows);
+      // The rows of each part, with their line numbers in the file (the part's offset added).
+      for (std::size_t k = 0; k < part_rows.size(); ++k) {
+        const std::size_t offset = k < read.line_offsets.size() ? read.line_offsets[k] : 0;
+        const std::string_view rows = part_rows[k];
+        std::size_t from = 0;
+        for (const auto& [at, number] : part_marks[k]) {
+          write_rows(rows.substr(from, at - from));
+          write_rows(std::to_string(number + offset));
+          from = at;
+        }
+        write_rows(rows.substr(from));
+      }
     } else {
       sc.begin_source(path);
       const io::record_sink sink = [&](const io::record& r) {

@@ -126,9 +126,9 @@ inline read_summary read_file(input_format format, const std::string& path, cons
                               const record_sink& sink, reader_context& context) {
   switch (format) {
     case input_format::lm_eval: return read_lm_eval_samples_file(path, options, sink, context);
-    case input_format::lm_eval_v03: return read_lm_eval_write_out_file(path, options, sink);
-    case input_format::helm: return read_helm_scenario_state_file(input_path(format, path), options, sink);
-    case input_format::inspect: return read_inspect_log_file(path, options, sink);
+    case input_format::lm_eval_v03: return read_lm_eval_write_out_file(path, options, sink, context);
+    case input_format::helm: return read_helm_scenario_state_file(input_path(format, path), options, sink, context);
+    case input_format::inspect: return read_inspect_log_file(path, options, sink, context);
     case input_format::csv: return read_csv_file(path, detail::mapping_of(format, options), options, sink, context);
     case input_format::jsonl: return read_jsonl_file(path, detail::mapping_of(format, options), options, sink, context);
     case input_format::inspect_eval:
@@ -151,7 +151,9 @@ inline read_summary read_file(input_format format, const std::string& path, cons
 
 /// Reads only the whole lines in bytes [range.begin, range.end) of a file of a format that
 /// `reads_line_ranges` (line numbers start at `range.first_line`); for splitting one large file
-/// across threads. Duplicated example ids are detected within the range only.
+/// across threads. Duplicated example ids are detected within the range only. Afterwards
+/// `context.lines` is the number of lines in the range (its newlines), so ranges read with
+/// `first_line` 1 can be renumbered by adding the line counts of the ranges before them.
 /// Throws input_error for a format that cannot be read in parts.
 inline read_summary read_file_lines(input_format format, const std::string& path, const detail::line_range& range,
                                     const input_options& options, const record_sink& sink, reader_context& context) {

@@ -14,6 +14,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
 #include "emergent/io/detail/json_document.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io {
@@ -112,13 +113,13 @@ inline std::string helm_task_of(const std::string& path) {
 }
 
 inline read_summary read_helm_padded(const simdjson::padded_string_view text, std::string_view source,
-                                     const std::string& task, const read_options& options, const record_sink& sink) {
+                                     const std::string& task, const read_options& options, const record_sink& sink,
+                                     reader_context& context) {
   std::string model = options.model;
   if (model.empty()) {
-    if (auto raw = top_level_raw(text, "adapter_spec", source)) {
-      simdjson::dom::parser parser;
+    if (auto raw = top_level_raw(text, "adapter_spec", source, context.document_parser)) {
       element spec;
-      if (!parser.parse(std::string(*raw)).get(spec)) {
+      if (!context.parser.parse(std::string(*raw)).get(spec)) {
         if (auto m = member(spec, "model"); m && m->type() == element_type::STRING) {
           model = std::string(std::string_view(*m));
         }
@@ -126,7 +127,7 @@ inline read_summary read_helm_padded(const simdjson::padded_string_view text, st
     }
   }
   read_summary summary;
-  record r;
+  record& r = context.current;
   duplicate_detector duplicates;
   for_each_array_element(text, source, "request_states", options, summary, [&](element e, const where& at) {
     r.clear();
@@ -137,7 +138,7 @@ inline read_summary read_helm_padded(const simdjson::padded_string_view text, st
     fill_helm_request_state(e, at, r);
     if (duplicates.seen("", r.example_id)) at.fail("instance.id", "duplicated example id " + r.example_id);
     sink(r);
-  });
+  }, context);
   return summary;
 }
 
@@ -153,16 +154,25 @@ inline read_summary read_helm_padded(const simdjson::padded_string_view text, st
 inline read_summary read_helm_scenario_state(std::string_view text, std::string_view source,
                                              const read_options& options, const record_sink& sink) {
   const simdjson::padded_string padded(detail::without_bom(text));
-  return detail::read_helm_padded(padded, source, options.task, options, sink);
+  reader_context context;
+  return detail::read_helm_padded(padded, source, options.task, options, sink, context);
 }
 
-/// Reads a HELM `scenario_state.json` file (loaded whole). The task is `name` of the
+/// Reads a HELM `scenario_state.json` file (loaded whole into the buffer of `context`, whose
+/// parsers and record are reused too: keep one context for many files). The task is `name` of the
 /// `scenario.json` beside it (else the folder name) unless `options.task` is set.
 inline read_summary read_helm_scenario_state_file(const std::string& path, const read_options& options,
-                                                  const record_sink& sink) {
-  const simdjson::padded_string text = detail::load_file(path);
+                                                  const record_sink& sink, reader_context& context) {
+  const simdjson::padded_string_view text = detail::load_file(path, context.line_buffer);
   const std::string task = options.task.empty() ? detail::helm_task_of(path) : options.task;
-  return detail::read_helm_padded(text, path, task, options, sink);
+  return detail::read_helm_padded(text, path, task, options, sink, context);
+}
+
+/// Reads a HELM `scenario_state.json` file with buffers of its own (see the overload above).
+inline read_summary read_helm_scenario_state_file(const std::string& path, const read_options& options,
+                                                  const record_sink& sink) {
+  reader_context context;
+  return read_helm_scenario_state_file(path, options, sink, context);
 }
 
 /// One statistic HELM stored for one instance (`per_instance_stats.json`).

@@ -11,6 +11,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
 #include "emergent/io/detail/json_document.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io {
@@ -118,7 +119,7 @@ inline void fill_inspect_sample(element e, const where& at, record& r) {
 }
 
 inline read_summary read_inspect_padded(const simdjson::padded_string_view text, std::string_view source,
-                                        const read_options& options, const record_sink& sink) {
+                                        const read_options& options, const record_sink& sink, reader_context& context) {
   if (text.size() >= 4 && std::string_view(text.data(), 4) == std::string_view("PK\x03\x04", 4)) {
     throw parse_error(std::string(source), 0, "",
                       "this is an Inspect .eval archive (ZIP), not a JSON log: read it with read_inspect_eval_file "
@@ -126,10 +127,9 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
                       "convert it with `inspect log convert --to json`");
   }
   std::string model = options.model, task = options.task;
-  if (auto raw = top_level_raw(text, "eval", source)) {
-    simdjson::dom::parser parser;
+  if (auto raw = top_level_raw(text, "eval", source, context.document_parser)) {
     element spec;
-    if (!parser.parse(std::string(*raw)).get(spec)) {
+    if (!context.parser.parse(std::string(*raw)).get(spec)) {
       if (auto m = member(spec, "model"); model.empty() && m && m->type() == element_type::STRING) {
         model = std::string(std::string_view(*m));
       }
@@ -141,8 +141,8 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
     throw parse_error(std::string(source), 1, "eval", "missing: not an Inspect evaluation log");
   }
   read_summary summary;
-  if (!top_level_raw(text, "samples", source)) return summary;  // a log without samples (header only)
-  record r;
+  if (!top_level_raw(text, "samples", source, context.document_parser)) return summary;  // a log without samples (header only)
+  record& r = context.current;
   duplicate_detector duplicates;
   for_each_array_element(text, source, "samples", options, summary, [&](element e, const where& at) {
     r.clear();
@@ -153,7 +153,7 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
     fill_inspect_sample(e, at, r);
     if (duplicates.seen("", r.example_id)) at.fail("id", "duplicated example id " + r.example_id);
     sink(r);
-  });
+  }, context);
   return summary;
 }
 
@@ -169,15 +169,24 @@ inline read_summary read_inspect_padded(const simdjson::padded_string_view text,
 inline read_summary read_inspect_log(std::string_view text, std::string_view source, const read_options& options,
                                      const record_sink& sink) {
   const simdjson::padded_string padded(detail::without_bom(text));
-  return detail::read_inspect_padded(padded, source, options, sink);
+  reader_context context;
+  return detail::read_inspect_padded(padded, source, options, sink, context);
 }
 
-/// Reads an Inspect AI JSON log file (loaded whole; gzip/zstd decompressed when
-/// emergent/io/decompress.hpp is part of the program). A `.eval` archive is refused with a
-/// `parse_error` that points to read_inspect_eval_file (emergent/io/inspect_eval.hpp).
+/// Reads an Inspect AI JSON log file (loaded whole into the buffer of `context`, whose parsers and
+/// record are reused too; gzip/zstd decompressed when emergent/io/decompress.hpp is part of the
+/// program). A `.eval` archive is refused with a `parse_error` that points to
+/// read_inspect_eval_file (emergent/io/inspect_eval.hpp).
+inline read_summary read_inspect_log_file(const std::string& path, const read_options& options, const record_sink& sink,
+                                          reader_context& context) {
+  const simdjson::padded_string_view text = detail::load_file(path, context.line_buffer);
+  return detail::read_inspect_padded(text, path, options, sink, context);
+}
+
+/// Reads an Inspect AI JSON log file with buffers of its own (see the overload above).
 inline read_summary read_inspect_log_file(const std::string& path, const read_options& options, const record_sink& sink) {
-  const simdjson::padded_string text = detail::load_file(path);
-  return detail::read_inspect_padded(text, path, options, sink);
+  reader_context context;
+  return read_inspect_log_file(path, options, sink, context);
 }
 
 }  // namespace emergent::io

@@ -12,6 +12,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
 #include "emergent/io/detail/json_document.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io {
@@ -69,9 +70,10 @@ inline std::string write_out_task(const std::string& path) {
 
 inline read_summary read_write_out_padded(const simdjson::padded_string_view text, std::string_view source,
                                           const std::string& model, const std::string& task,
-                                          const read_options& options, const record_sink& sink) {
+                                          const read_options& options, const record_sink& sink,
+                                          reader_context& context) {
   read_summary summary;
-  record r;
+  record& r = context.current;
   duplicate_detector duplicates;
   for_each_array_element(text, source, "", options, summary, [&](element e, const where& at) {
     r.clear();
@@ -82,7 +84,7 @@ inline read_summary read_write_out_padded(const simdjson::padded_string_view tex
     fill_write_out(e, at, r);
     if (duplicates.seen("", r.example_id)) at.fail("doc_id", "duplicated example id " + r.example_id);
     sink(r);
-  });
+  }, context);
   return summary;
 }
 
@@ -96,16 +98,25 @@ inline read_summary read_write_out_padded(const simdjson::padded_string_view tex
 inline read_summary read_lm_eval_write_out(std::string_view text, std::string_view source, const read_options& options,
                                            const record_sink& sink) {
   const simdjson::padded_string padded(detail::without_bom(text));
-  return detail::read_write_out_padded(padded, source, options.model, options.task, options, sink);
+  reader_context context;
+  return detail::read_write_out_padded(padded, source, options.model, options.task, options, sink, context);
 }
 
 /// Reads a v0.3 `--write_out` file (`<task>_write_out_info.json`), loaded whole (such files hold
-/// one task's examples and stay small).
+/// one task's examples and stay small) into the buffer of `context`, whose parsers and record are
+/// reused too (keep one context for many files).
+inline read_summary read_lm_eval_write_out_file(const std::string& path, const read_options& options,
+                                                const record_sink& sink, reader_context& context) {
+  const simdjson::padded_string_view text = detail::load_file(path, context.line_buffer);
+  const std::string task = options.task.empty() ? detail::write_out_task(path) : options.task;
+  return detail::read_write_out_padded(text, path, options.model, task, options, sink, context);
+}
+
+/// Reads a v0.3 `--write_out` file with buffers of its own (see the overload above).
 inline read_summary read_lm_eval_write_out_file(const std::string& path, const read_options& options,
                                                 const record_sink& sink) {
-  const simdjson::padded_string text = detail::load_file(path);
-  const std::string task = options.task.empty() ? detail::write_out_task(path) : options.task;
-  return detail::read_write_out_padded(text, path, options.model, task, options, sink);
+  reader_context context;
+  return read_lm_eval_write_out_file(path, options, sink, context);
 }
 
 }  // namespace emergent::io

@@ -10,14 +10,17 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -116,6 +119,20 @@ struct kept_record {
   std::size_t line = 0;
   std::size_t first_value = 0;  // index into the keeper's values
 };
+
+/// Where `text` starts with `file`, ':' and a line number, adds `offset` to that number.
+inline void shift_line_of(std::string& text, std::string_view file, std::size_t offset) {
+  if (offset == 0 || text.size() <= file.size() + 1 || text.compare(0, file.size(), file) != 0 ||
+      text[file.size()] != ':') {
+    return;
+  }
+  const char* first = text.data() + file.size() + 1;
+  const char* last = text.data() + text.size();
+  std::size_t line = 0;
+  const auto [end, ec] = std::from_chars(first, last, line);
+  if (ec != std::errc() || end == first) return;
+  text.replace(file.size() + 1, static_cast<std::size_t>(end - first), std::to_string(line + offset));
+}
 
 /// 64-bit FNV-1a over (model, task, filter, example id), each part closed by 0x1f.
 inline std::uint64_t document_key(const io::record& r) noexcept {
@@ -247,8 +264,9 @@ class scorer {
       auto [g, added] = group_index_.try_emplace(mt, group_names_.size());
       if (added) group_names_.push_back(mt);
       kept_.push_back({g->second, r.line, kept_values_.size()});
-      kept_values_.insert(kept_values_.end(), values_.begin(), values_.end());
-      kept_source_ = r.source;
+      // NaN stands for "not applicable": a value that is not finite was refused above.
+      for (const auto& v : values_) kept_values_.push_back(v ? *v : std::numeric_limits<double>::quiet_NaN());
+      if (kept_source_ != r.source) kept_source_ = r.source;
     } else if (options_.aggregate) {
       accumulate(groups_[std::move(mt)], values_, r.source, r.line);
     }
@@ -439,6 +457,25 @@ class scorer {
     return out;
   }
 
+  /// Adds `offset` to every line number this scorer holds of records read from `file` (kept values,
+  /// where the largest value was, answers not extracted, the first disagreement with a stored
+  /// score, where a filter was first seen, skipped-record messages `file:line: ...`): for a scorer
+  /// that read a byte range of `file` numbering its lines from 1, `offset` being the lines before
+  /// the range (read_file_parallel does this before merging the ranges in order).
+  void shift_lines(std::string_view file, std::size_t offset) {
+    if (offset == 0) return;
+    if (kept_source_ == file) {
+      for (auto& k : kept_) k.line += offset;
+    }
+    for (auto& f : first_failed_) detail::shift_line_of(f, file, offset);
+    for (auto& t : twins_) detail::shift_line_of(t.first, file, offset);
+    for (auto& [mt, f] : filter_of_) detail::shift_line_of(f.second, file, offset);
+    for (auto& [mt, g] : groups_) {
+      for (auto& at : g.largest_at) detail::shift_line_of(at, file, offset);
+    }
+    for (auto& e : total_.first_errors) detail::shift_line_of(e, file, offset);
+  }
+
   /// Merges another scorer (a shard) into this one: counts and summaries add, aggregates merge
   /// (Chan et al. 1979 for means: equal to one pass to a few ulps; rates exactly), documents and
   /// filters are checked as if the shard's records had been added here. A scorer made with
@@ -491,16 +528,32 @@ class scorer {
     }
     if (other.options_.keep_values) {
       // Replay: exactly what one pass over the shard's records would have added.
+      const std::size_t m = counts_.size();
+      values_type v(m);
+      // Each of the shard's groups is looked up once, not once per record.
+      constexpr std::size_t unknown = std::numeric_limits<std::size_t>::max();
+      std::vector<std::size_t> index(other.group_names_.size(), unknown);
+      std::vector<detail::group_scores*> target(other.group_names_.size(), nullptr);
+      if (options_.keep_values) {
+        kept_.reserve(kept_.size() + other.kept_.size());
+        kept_values_.reserve(kept_values_.size() + other.kept_values_.size());
+      }
       for (const auto& k : other.kept_) {
-        values_type v(other.kept_values_.begin() + static_cast<std::ptrdiff_t>(k.first_value),
-                      other.kept_values_.begin() + static_cast<std::ptrdiff_t>(k.first_value + counts_.size()));
+        const double* first = other.kept_values_.data() + k.first_value;
         if (options_.keep_values) {
-          auto [g, added] = group_index_.try_emplace(other.group_names_[k.group], group_names_.size());
-          if (added) group_names_.push_back(other.group_names_[k.group]);
-          kept_.push_back({g->second, k.line, kept_values_.size()});
-          kept_values_.insert(kept_values_.end(), v.begin(), v.end());
+          if (index[k.group] == unknown) {
+            auto [g, added] = group_index_.try_emplace(other.group_names_[k.group], group_names_.size());
+            if (added) group_names_.push_back(other.group_names_[k.group]);
+            index[k.group] = g->second;
+          }
+          kept_.push_back({index[k.group], k.line, kept_values_.size()});
+          kept_values_.insert(kept_values_.end(), first, first + m);
         } else if (options_.aggregate) {
-          accumulate(groups_[other.group_names_[k.group]], v, other.kept_source_, k.line);
+          for (std::size_t i = 0; i < m; ++i) {
+            v[i] = std::isnan(first[i]) ? std::nullopt : std::optional<double>(first[i]);
+          }
+          if (target[k.group] == nullptr) target[k.group] = &groups_[other.group_names_[k.group]];
+          accumulate(*target[k.group], v, other.kept_source_, k.line);
         }
       }
     } else {
@@ -526,6 +579,7 @@ class scorer {
       if (source_map[i] >= sources_.size()) sources_.push_back(other.sources_[i]);
     }
     for (const auto& [mt, f] : other.filter_of_) filter_of_.try_emplace(mt, f);
+    documents_.reserve(documents_.size() + other.documents_.size());
     for (const auto& [key, src] : other.documents_) documents_.emplace(key, source_map[src]);
     for (std::size_t i = 0; i < counts_.size() && i < other.counts_.size(); ++i) {
       counts_[i].scored += other.counts_[i].scored;
@@ -866,7 +920,7 @@ class scorer {
   std::map<std::pair<std::string, std::string>, std::size_t> group_index_;
   std::vector<std::pair<std::string, std::string>> group_names_;
   std::vector<detail::kept_record> kept_;
-  values_type kept_values_;
+  std::vector<double> kept_values_;  // metrics.size() per kept record; NaN: not applicable
   std::string kept_source_;
 };
 

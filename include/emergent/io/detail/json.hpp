@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -352,6 +353,40 @@ inline simdjson::padded_string load_file(const std::string& path) {
   return simdjson::padded_string(without_bom(std::string_view(all.data(), size)));
 }
 
+/// Loads a whole file into `buffer` (reused: its capacity is kept from file to file) with
+/// simdjson's padding after the text (filled with spaces), decompressing it when it is compressed;
+/// returns the text without a leading byte-order mark. parse_error when the file cannot be read.
+inline simdjson::padded_string_view load_file(const std::string& path, std::vector<char>& buffer) {
+  std::unique_ptr<byte_stream> in = open_input(path);
+  std::size_t size = 0;
+  std::size_t room = std::size_t{1} << 16;  // bytes to have room for before the next read
+  if (dynamic_cast<file_stream*>(in.get()) != nullptr) {  // a plain file: room for all of it and one byte more
+    std::error_code ec;
+    const std::uintmax_t bytes = std::filesystem::file_size(path, ec);
+    if (!ec && bytes < std::numeric_limits<std::size_t>::max() / 2) room = static_cast<std::size_t>(bytes) + 1;
+  }
+  while (true) {
+    if (buffer.size() < size + room + simdjson::SIMDJSON_PADDING) {
+      buffer.resize(std::max(size + room + simdjson::SIMDJSON_PADDING, buffer.size() + buffer.size() / 2));
+    }
+    std::size_t got = 0;
+    try {
+      got = in->read(buffer.data() + size, buffer.size() - simdjson::SIMDJSON_PADDING - size);
+    } catch (const parse_error& e) {
+      if (e.line() != 0) throw;  // a decompression error names its line
+      throw parse_error(path, 0, "", std::string("cannot read file: ") + simdjson::error_message(simdjson::IO_ERROR));
+    }
+    if (got == 0) break;
+    size += got;
+    room = 1;  // a full buffer grows by half (a stream of unknown length)
+  }
+  std::fill(buffer.begin() + static_cast<std::ptrdiff_t>(size),
+            buffer.begin() + static_cast<std::ptrdiff_t>(size + simdjson::SIMDJSON_PADDING), ' ');
+  const std::string_view text = without_bom(std::string_view(buffer.data(), size));
+  const std::size_t skipped = size - text.size();
+  return simdjson::padded_string_view(text.data(), text.size(), buffer.size() - skipped);
+}
+
 /// Parses a complete JSON document held in a padded buffer (len + SIMDJSON_PADDING readable).
 inline element parse_document(simdjson::dom::parser& parser, const char* data, std::size_t len, const where& at) {
   element root;
@@ -381,9 +416,10 @@ struct line_range {
 /// `complete` is false for a last line that does not end with a newline. `buffer` is reused (its
 /// capacity is kept from call to call: no fresh zeroed 4 MiB per file); `range` reads a part.
 /// Compressed files (gzip, zstd) are decompressed while they are read (see open_input); a byte
-/// range of a compressed file is refused (its offsets are not those of the text).
+/// range of a compressed file is refused (its offsets are not those of the text). Returns the
+/// number of newlines read (the lines of a range, which ends just after a newline).
 template <class OnLine>
-void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
+std::size_t for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line,
                            std::vector<char>& buffer, const line_range& range = {}) {
   std::unique_ptr<byte_stream> file = open_input(path);
   const bool compressed = dynamic_cast<file_stream*>(file.get()) == nullptr;
@@ -423,7 +459,7 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
         consumed += end - begin;
       }
       if (options.progress) options.progress(compressed ? static_cast<std::size_t>(file->file_position()) : consumed);
-      return;
+      return line_number - range.first_line;
     }
     // Move the partial line to the front, grow if it fills the buffer, read more.
     if (begin > 0) {
@@ -446,9 +482,9 @@ void for_each_line_in_file(const std::string& path, const read_options& options,
 
 /// The same with a buffer of its own (one call, one file).
 template <class OnLine>
-void for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
+std::size_t for_each_line_in_file(const std::string& path, const read_options& options, OnLine&& on_line) {
   std::vector<char> buffer;
-  for_each_line_in_file(path, options, std::forward<OnLine>(on_line), buffer);
+  return for_each_line_in_file(path, options, std::forward<OnLine>(on_line), buffer);
 }
 
 /// The same over an in-memory buffer (tests, fuzzing): copies it once into a padded string.

@@ -9,17 +9,19 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "emergent/core/error.hpp"
 #include "emergent/io/detail/json.hpp"
+#include "emergent/io/reader_context.hpp"
 #include "emergent/io/record.hpp"
 
 namespace emergent::io::detail {
 
 /// The raw text of the top-level member `key` of a JSON object held in `text`; nullopt when absent.
+/// `parser` is reused (the raw text is a view into `text`, not into the parser).
 inline std::optional<std::string_view> top_level_raw(const simdjson::padded_string_view text, std::string_view key,
-                                                     std::string_view source) {
-  simdjson::ondemand::parser parser;
+                                                     std::string_view source, simdjson::ondemand::parser& parser) {
   simdjson::ondemand::document doc;
   if (auto err = parser.iterate(text).get(doc)) throw parse_error(std::string(source), 1, "", simdjson_message(err));
   simdjson::ondemand::object obj;
@@ -55,14 +57,23 @@ inline std::optional<std::string_view> top_level_raw(const simdjson::padded_stri
   return std::nullopt;
 }
 
+/// The same with a parser of its own.
+inline std::optional<std::string_view> top_level_raw(const simdjson::padded_string_view text, std::string_view key,
+                                                     std::string_view source) {
+  simdjson::ondemand::parser parser;
+  return top_level_raw(text, key, source, parser);
+}
+
 /// Walks the elements of the array at the top (`key` empty) or at the top-level member `key`,
 /// calling `on_element(element, where)` for each, with its line. Element errors go through the
-/// bad-record policy; a broken document structure ends the walk with a parse_error.
+/// bad-record policy; a broken document structure ends the walk with a parse_error. The parsers of
+/// `context` are reused (its On-Demand parser walks the document, its DOM parser each element).
 template <class OnElement>
 void for_each_array_element(const simdjson::padded_string_view text, std::string_view source, std::string_view key,
-                            const read_options& options, read_summary& summary, OnElement&& on_element) {
+                            const read_options& options, read_summary& summary, OnElement&& on_element,
+                            reader_context& context) {
   const std::string file(source);
-  simdjson::ondemand::parser parser;
+  simdjson::ondemand::parser& parser = context.document_parser;
   simdjson::ondemand::document doc;
   if (auto err = parser.iterate(text).get(doc)) throw parse_error(file, 1, "", simdjson_message(err));
   line_counter lines(text.data());
@@ -90,7 +101,7 @@ void for_each_array_element(const simdjson::padded_string_view text, std::string
       throw parse_error(file, location(), std::string(key), "expected an array: " + simdjson_message(err));
     }
   }
-  simdjson::dom::parser element_parser;
+  simdjson::dom::parser& element_parser = context.parser;
   std::size_t index = 0;
   for (auto item : arr) {
     const std::size_t line = location();
@@ -125,6 +136,14 @@ void for_each_array_element(const simdjson::padded_string_view text, std::string
     if (options.progress && index % 64 == 0) options.progress(static_cast<std::size_t>(raw.data() - text.data()));
   }
   if (options.progress) options.progress(text.size());
+}
+
+/// The same with parsers of its own.
+template <class OnElement>
+void for_each_array_element(const simdjson::padded_string_view text, std::string_view source, std::string_view key,
+                            const read_options& options, read_summary& summary, OnElement&& on_element) {
+  reader_context context;
+  for_each_array_element(text, source, key, options, summary, std::forward<OnElement>(on_element), context);
 }
 
 }  // namespace emergent::io::detail

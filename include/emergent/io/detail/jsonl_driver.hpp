@@ -31,7 +31,7 @@ class jsonl_driver {
 
   void operator()(const char* data, std::size_t len, std::size_t line, bool complete) {
     const where at{source_, line};
-    if (line == 1 && len >= 3 && std::string_view(data, 3) == "\xEF\xBB\xBF") {  // UTF-8 byte-order mark
+    if (line == bom_line_ && len >= 3 && std::string_view(data, 3) == "\xEF\xBB\xBF") {  // UTF-8 byte-order mark
       data += 3;
       len -= 3;
       if (len == 0) return;
@@ -84,6 +84,10 @@ class jsonl_driver {
 
   [[nodiscard]] read_summary summary() const { return summary_; }
 
+  /// The number of the file's first line, where a byte-order mark may stand (0: the lines read do
+  /// not start the file, as in a byte range after the first, whose lines count from 1).
+  void set_bom_line(std::size_t line) noexcept { bom_line_ = line; }
+
  private:
   std::string source_;
   const read_options& options_;
@@ -93,14 +97,18 @@ class jsonl_driver {
   record& record_;
   read_summary summary_;
   duplicate_detector duplicates_;
+  std::size_t bom_line_ = 1;
 };
 
-/// Runs a JSON Lines reader over a file (or the part `range` of it) with the buffers of `context`.
+/// Runs a JSON Lines reader over a file (or the part `range` of it) with the buffers of `context`;
+/// `context.lines` is then the number of lines read (newlines).
 template <class Fill>
 read_summary read_jsonl_file(const std::string& path, const read_options& options, const record_sink& sink, Fill fill,
                              reader_context& context, const line_range& range = {}) {
   jsonl_driver<Fill> driver(path, options, sink, std::move(fill), context);
-  for_each_line_in_file(path, options, driver, context.line_buffer, range);
+  driver.set_bom_line(range.begin == 0 ? range.first_line : 0);
+  context.lines = 0;
+  context.lines = for_each_line_in_file(path, options, driver, context.line_buffer, range);
   return driver.summary();
 }
 
