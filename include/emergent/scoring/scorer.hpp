@@ -791,17 +791,15 @@ class scorer {
     }
     if (o.aggregate != options_.aggregate) throw input_error("cannot merge per-example and per-model scores");
     // A scorer restored from a version-1 state has no format: only two named formats conflict.
-    const auto differ = [](const char* option, const std::string& mine, const std::string& theirs) {
+    const auto refuse = [](const char* option, const std::string& mine, const std::string& theirs) {
       const auto shown = [](const std::string& v) { return v.empty() ? std::string("(the format's own)") : "'" + v + "'"; };
       throw input_error(std::string("cannot merge scores made with different ") + option + " (" + shown(mine) + " and " +
                         shown(theirs) + ")");
     };
-    if (!o.format.empty() && !options_.format.empty() && o.format != options_.format) {
-      throw input_error("cannot merge scores made with different --format ('" + options_.format + "' and '" + o.format + "')");
-    }
-    if (o.extract != options_.extract) differ("--extract", options_.extract, o.extract);
-    if (o.normalize != options_.normalize) differ("--normalize", options_.normalize, o.normalize);
-    if (o.tokenize != options_.tokenize) differ("--tokenize", options_.tokenize, o.tokenize);
+    if (!o.format.empty() && !options_.format.empty() && o.format != options_.format) refuse("--format", options_.format, o.format);
+    if (o.extract != options_.extract) refuse("--extract", options_.extract, o.extract);
+    if (o.normalize != options_.normalize) refuse("--normalize", options_.normalize, o.normalize);
+    if (o.tokenize != options_.tokenize) refuse("--tokenize", options_.tokenize, o.tokenize);
     if (o.force_logprobs != options_.force_logprobs) {
       throw input_error("cannot merge scores made with and without --force-logprobs");
     }

@@ -59,6 +59,21 @@ fitted_curve segmented_curve(const segmented_fit& f, double x0, double x1) {
 
 namespace {
 
+/// The largest rise y[i] - y[i-1] between consecutive models and the index i - 1 it starts from
+/// (the first of equal rises); none for fewer than two values.
+struct rise {
+  std::size_t from = 0;
+  double size = 0;
+};
+std::optional<rise> largest_rise(std::span<const double> y) {
+  std::optional<rise> best;
+  for (std::size_t i = 1; i < y.size(); ++i) {
+    const double r = y[i] - y[i - 1];
+    if (!best || r > best->size) best = rise{i - 1, r};
+  }
+  return best;
+}
+
 /// The hard or soft curve of a series prepared for judge_curve: values transformed so that rising
 /// means improving, with counts or standard errors.
 struct judged_curve {
@@ -117,12 +132,11 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
   series_analysis& a = s.analysis;
   const auto& pts = s.points;
   const double sign = task.spec.hard.lower_is_better ? -1.0 : 1.0;
-  for (std::size_t i = 1; i < pts.size(); ++i) {
-    const double rise = sign * (pts[i].hard.value - pts[i - 1].hard.value);
-    if (!a.jump_from || rise > a.jump) {
-      a.jump_from = i - 1;
-      a.jump = rise;
-    }
+  std::vector<double> improvement;  // the hard metric, rising when it improves
+  for (const auto& p : pts) improvement.push_back(sign * p.hard.value);
+  if (const auto r = largest_rise(improvement)) {
+    a.jump_from = r->from;
+    a.jump = r->size;
   }
   std::vector<double> x, y;
   for (const auto& p : pts) {
@@ -213,18 +227,9 @@ void analyse(series_result& s, const task_result& task, const report_spec& spec)
     jo.resampling.replicates = 0;
     for (std::size_t r = 0; r < eb.replicates; ++r) {
       resample(r, ys);
-      std::optional<std::size_t> from;
-      double best = 0;
-      for (std::size_t i = 1; i < ys.size(); ++i) {
-        const double rise = ys[i] - ys[i - 1];
-        if (!from || rise > best) {
-          from = i - 1;
-          best = rise;
-        }
-      }
-      if (from) {
-        jumps.push_back(best);
-        same_pair += from == a.jump_from ? 1 : 0;
+      if (const auto best = largest_rise(ys)) {  // per-example input is higher-is-better (checked above)
+        jumps.push_back(best->size);
+        same_pair += best->from == a.jump_from ? 1 : 0;
       }
       if (judged) {
         try {

@@ -107,7 +107,6 @@ read_summary read_jsonl_file(const std::string& path, const read_options& option
                              reader_context& context, const line_range& range = {}) {
   jsonl_driver<Fill> driver(path, options, sink, std::move(fill), context);
   driver.set_bom_line(range.begin == 0 ? range.first_line : 0);
-  context.lines = 0;
   context.lines = for_each_line_in_file(path, options, driver, context.line_buffer, range);
   return driver.summary();
 }
