@@ -560,16 +560,17 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   o.task = "t";
   o.mapping = io::parse_column_mapping("model=model,example_id=id,options=options,gold=gold");
   std::vector<std::string> notes;  // the scorer's notes of the last call
-  const auto one = [&](unsigned threads, const std::string& file, std::vector<std::string>& seen, io::input_options opts) {
+  const auto one = [&](unsigned threads, const std::string& file, std::vector<std::string>& seen, io::input_options opts,
+                       std::size_t cut_into = 0) {
     sc::scorer s(with_metrics("mc_grade,brier,log_loss"));
     std::vector<io::reader_context> contexts;
-    std::vector<std::vector<std::pair<std::string, std::size_t>>> parts(threads);
+    std::vector<std::vector<std::pair<std::string, std::size_t>>> parts;
     const auto r = sc::read_file_parallel(
         s, io::input_format::jsonl, file, file, opts, threads, contexts,
         [&](std::size_t part, const io::record& rec, const sc::scorer::values_type&) {
           parts[part].emplace_back(rec.example_id, rec.line);
         },
-        [&] { parts.assign(threads, {}); });
+        [&](std::size_t n) { parts.assign(n, {}); }, {}, cut_into);
     // Lines count from the start of each part: the offsets give the file's lines.
     REQUIRE(r.line_offsets.size() == r.parts);
     for (std::size_t k = 0; k < parts.size(); ++k) {
@@ -588,6 +589,25 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   CHECK(r3.parts == 3);
   CHECK_FALSE(r3.fell_back);
   CHECK(seen1 == seen3);
+  // Many more parts than threads: the first thread claims parts from the start, the others from the
+  // end; whoever reads which part, the records, lines and aggregates are those of one pass.
+  for (const auto& [threads_, cut_into_] : {std::pair{2U, 40UL}, std::pair{3U, 25UL}, std::pair{2U, 600UL}}) {
+    const unsigned threads = threads_;  // (clang 14 cannot capture structured bindings)
+    const std::size_t cut_into = cut_into_;
+    CAPTURE(threads);
+    CAPTURE(cut_into);
+    std::vector<std::string> seen_many;
+    const auto [rows_many, r_many] = one(threads, path, seen_many, o, cut_into);
+    CHECK(r_many.parts <= cut_into);  // fewer when a part would hold no whole line
+    CHECK(r_many.parts > threads);
+    CHECK_FALSE(r_many.fell_back);
+    CHECK(seen_many == seen1);
+    REQUIRE(rows_many.size() == rows1.size());
+    for (std::size_t i = 0; i < rows1.size(); ++i) {
+      CHECK(rows_many[i].value == rows1[i].value);
+      CHECK(*rows_many[i].stderr_ == *rows1[i].stderr_);
+    }
+  }
   REQUIRE(seen1.size() == 500);
   CHECK(seen1[251] == "251@253");  // after the blank line
   CHECK(r3.summary.delivered == 500);
@@ -610,13 +630,36 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   std::vector<std::string> skip1, skip3;
   const auto [srows1, s1] = one(1, dup_path, skip1, o);
   const auto [srows3, s3] = one(3, dup_path, skip3, o);
-  CHECK(s3.fell_back);
+  // (Read again on one thread when the copies fell in parts of different threads; when the first
+  // thread claimed both parts, its reader saw both: no second reading. The result is the same.)
   CHECK(s3.summary.skipped == 1);
   CHECK(s3.summary.first_errors == s1.summary.first_errors);
   CHECK(skip1 == skip3);
   CHECK(srows1.size() == srows3.size());
+  // The duplicate within the parts the first thread reads as one range (its reader sees both
+  // copies), or across parts read by different threads: the same one-pass result either way.
+  for (const std::size_t cut_into : {2UL, 7UL, 60UL}) {
+    std::vector<std::string> skip_many;
+    const auto [mrows, m] = one(2, dup_path, skip_many, o, cut_into);
+    CHECK(m.summary.skipped == 1);
+    CHECK(m.summary.first_errors == s1.summary.first_errors);
+    CHECK(skip_many == skip1);
+    CHECK(mrows.size() == srows1.size());
+  }
   std::filesystem::remove(path);
   std::filesystem::remove(dup_path);
+}
+
+TEST_CASE("read_file_parallel: 16 parts per thread, none under 4 MiB, at least one per thread") {
+  using sc::detail::parallel_parts;
+  constexpr std::uint64_t mib = std::uint64_t{1} << 20;
+  CHECK(parallel_parts(0, 2) == 2);
+  CHECK(parallel_parts(10 * mib, 2) == 2);
+  CHECK(parallel_parts(12 * mib, 2) == 3);
+  CHECK(parallel_parts(100 * mib, 2) == 25);
+  CHECK(parallel_parts(1000 * mib, 2) == 32);
+  CHECK(parallel_parts(1000 * mib, 4) == 64);
+  CHECK(parallel_parts(1000 * mib, 1) == 16);
 }
 
 TEST_CASE("read_file_parallel: bad records, notes and a byte-order mark in later parts name the file's lines") {
@@ -642,10 +685,11 @@ TEST_CASE("read_file_parallel: bad records, notes and a byte-order mark in later
   io::input_options o;
   o.task = "t";
   o.mapping = io::parse_column_mapping("model=model,example_id=id,options=options,gold=gold,stored=acc");
-  const auto run = [&](const std::string& file, unsigned threads, io::input_options opts) {
+  const auto run = [&](const std::string& file, unsigned threads, io::input_options opts, std::size_t cut_into = 0) {
     sc::scorer s(with_metrics("mc_grade,brier"));
     std::vector<io::reader_context> contexts;
-    const auto r = sc::read_file_parallel(s, io::input_format::jsonl, file, file, opts, threads, contexts, {}, {});
+    const auto r =
+        sc::read_file_parallel(s, io::input_format::jsonl, file, file, opts, threads, contexts, {}, {}, {}, cut_into);
     return std::tuple{r, s.notes(), s.summary().first_errors};
   };
   const auto lines = [&](std::string t) {
@@ -716,11 +760,15 @@ TEST_CASE("read_file_parallel: bad records, notes and a byte-order mark in later
   io::reader_context context;
   std::size_t delivered = 0;
   const io::record_sink count = [&](const io::record&) { ++delivered; };
-  const io::read_summary whole = io::read_file_lines(io::input_format::jsonl, bom_path, {0, line_402, 1}, skip, count, context);
+  io::detail::line_range head, rest;
+  head.end = line_402;
+  rest.begin = line_402;
+  rest.end = bom_text.size();
+  const io::read_summary whole = io::read_file_lines(io::input_format::jsonl, bom_path, head, skip, count, context);
   CHECK(whole.skipped == 0);  // the mark on line 1 is dropped
   CHECK(context.lines == 401);
   const io::read_summary tail =
-      io::read_file_lines(io::input_format::jsonl, bom_path, {line_402, bom_text.size(), 1}, skip, count, context);
+      io::read_file_lines(io::input_format::jsonl, bom_path, rest, skip, count, context);
   CHECK(tail.skipped == 1);
   CHECK(context.lines == 602 - 401);
   REQUIRE(tail.first_errors.size() == 1);
@@ -733,6 +781,23 @@ TEST_CASE("read_file_parallel: bad records, notes and a byte-order mark in later
     CHECK(mt.summary.first_errors == m1.summary.first_errors);
     REQUIRE(mt.summary.first_errors.size() == 1);
     CHECK(mt.summary.first_errors[0].rfind(bom_path + ":402: ", 0) == 0);
+  }
+  // The same with many more parts than threads (each thread reads several; which ones depends on timing).
+  for (const std::size_t cut_into : {9UL, 31UL, 120UL}) {
+    CAPTURE(cut_into);
+    const auto [gm, notesm, em] = run(good, 2, o, cut_into);
+    CHECK(gm.parts > 2);
+    CHECK_FALSE(gm.fell_back);
+    CHECK(notesm == notes1);
+    const auto [bm, bnotesm, bem] = run(bad_path, 3, skip, cut_into);
+    CHECK_FALSE(bm.fell_back);
+    CHECK(bm.summary.first_errors == b1.summary.first_errors);
+    CHECK(bem == be1);
+    CHECK(bnotesm == bnotes1);
+    CHECK_THROWS_WITH_AS(run(bad_path, 2, o, cut_into), doctest::Contains(first.c_str()), emergent::parse_error);
+    const auto [mm, mnm, mem] = run(bom_path, 2, skip, cut_into);
+    REQUIRE(mm.summary.first_errors.size() == 1);
+    CHECK(mm.summary.first_errors[0].rfind(bom_path + ":402: ", 0) == 0);
   }
   std::filesystem::remove(good);
   std::filesystem::remove(bad_path);

@@ -487,20 +487,18 @@ void run(const options_t& given) {
     const std::string& path = o.files[file_index];
     bar.start(path);
     if (threads > 1 && io::reads_line_ranges(format)) {
-      part_rows.assign(threads, std::string());
-      part_marks.assign(threads, line_marks());
       const auto on_record = [&](std::size_t part, const io::record& r, const scoring::scorer::values_type& v) {
         if (!per_model) append_row(part_rows[part], r, v, &part_marks[part]);
       };
-      const auto on_restart = [&] {
-        part_rows.assign(threads, std::string());
-        part_marks.assign(threads, line_marks());
-        file_without_x.clear();  // the file is read again
+      const auto on_parts = [&](std::size_t parts) {  // before the first record, and before a re-read
+        part_rows.assign(parts, std::string());
+        part_marks.assign(parts, line_marks());
+        file_without_x.clear();
       };
       scoring::parallel_read_result read;
       prefixed("score: ", [&] {
         read = scoring::read_file_parallel(sc, format, io::input_path(format, path), path, ro, threads, contexts,
-                                           on_record, on_restart, check_names);
+                                           on_record, on_parts, check_names);
       });
       // The rows of each part, with their line numbers in the file (the part's offset added).
       for (std::size_t k = 0; k < part_rows.size(); ++k) {

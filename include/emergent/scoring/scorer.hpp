@@ -113,6 +113,21 @@ struct group_scores {
   }
 };
 
+/// Makes room for `extra` more elements in a vector or hash map, growing its capacity at least
+/// geometrically: merging many shards one after another then costs linear time (a reserve of the
+/// exact size would reallocate or rehash everything at every merge).
+template <class Container>
+void reserve_more(Container& c, std::size_t extra) {
+  const std::size_t wanted = c.size() + extra;
+  if constexpr (requires { c.capacity(); }) {
+    if (wanted > c.capacity()) c.reserve(std::max(wanted, 2 * c.capacity()));
+  } else {
+    if (static_cast<double>(wanted) > static_cast<double>(c.bucket_count()) * static_cast<double>(c.max_load_factor())) {
+      c.reserve(std::max(wanted, 2 * c.size()));
+    }
+  }
+}
+
 /// One record's values, kept in order by a scorer with `keep_values`.
 struct kept_record {
   std::size_t group = 0;  // index into the keeper's group names
@@ -535,8 +550,8 @@ class scorer {
       std::vector<std::size_t> index(other.group_names_.size(), unknown);
       std::vector<detail::group_scores*> target(other.group_names_.size(), nullptr);
       if (options_.keep_values) {
-        kept_.reserve(kept_.size() + other.kept_.size());
-        kept_values_.reserve(kept_values_.size() + other.kept_values_.size());
+        detail::reserve_more(kept_, other.kept_.size());
+        detail::reserve_more(kept_values_, other.kept_values_.size());
       }
       for (const auto& k : other.kept_) {
         const double* first = other.kept_values_.data() + k.first_value;
@@ -579,7 +594,7 @@ class scorer {
       if (source_map[i] >= sources_.size()) sources_.push_back(other.sources_[i]);
     }
     for (const auto& [mt, f] : other.filter_of_) filter_of_.try_emplace(mt, f);
-    documents_.reserve(documents_.size() + other.documents_.size());
+    detail::reserve_more(documents_, other.documents_.size());
     for (const auto& [key, src] : other.documents_) documents_.emplace(key, source_map[src]);
     for (std::size_t i = 0; i < counts_.size() && i < other.counts_.size(); ++i) {
       counts_[i].scored += other.counts_[i].scored;

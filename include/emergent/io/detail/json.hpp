@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -408,6 +409,10 @@ struct line_range {
   std::uint64_t begin = 0;                                       ///< first byte
   std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  ///< one past the last byte (clamped to the size)
   std::size_t first_line = 1;                                    ///< 1-based line number of the first byte
+  /// When set, called with the current `end` once every byte before it has been read: returns a
+  /// later end (just after a newline, or the file's size) to read on to, or the same end to stop.
+  /// `scoring::read_file_parallel` lets the thread reading the file's start claim more of it this way.
+  std::function<std::uint64_t(std::uint64_t)> extend;
 };
 
 /// Streams a JSON Lines file in fixed-size chunks: memory is bounded by the chunk size and the
@@ -431,7 +436,8 @@ std::size_t for_each_line_in_file(const std::string& path, const read_options& o
     }
     if (range.begin > 0) plain->seek(range.begin, range.first_line);
   }
-  std::uint64_t left = range.end > range.begin ? range.end - range.begin : 0;  // bytes of the range not yet read
+  std::uint64_t range_end = range.end;
+  std::uint64_t left = range_end > range.begin ? range_end - range.begin : 0;  // bytes of the range not yet read
   std::size_t capacity = std::size_t{1} << 22;  // 4 MiB, grows only for a longer line
   if (buffer.size() > capacity + simdjson::SIMDJSON_PADDING) capacity = buffer.size() - simdjson::SIMDJSON_PADDING;
   if (buffer.size() < capacity + simdjson::SIMDJSON_PADDING) buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
@@ -470,6 +476,13 @@ std::size_t for_each_line_in_file(const std::string& path, const read_options& o
     if (end == capacity) {
       capacity *= 2;
       buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
+    }
+    if (left == 0 && range.extend) {  // the range may grow (a claim on the next part of the file)
+      const std::uint64_t more = range.extend(range_end);
+      if (more > range_end) {
+        left = more - range_end;
+        range_end = more;
+      }
     }
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(capacity - end, left));
     const std::size_t got = want == 0 ? 0 : file->read(buffer.data() + end, want);
