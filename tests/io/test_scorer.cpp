@@ -13,12 +13,15 @@
 #include <emergent/stats/intervals.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -648,6 +651,48 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
   }
   std::filesystem::remove(path);
   std::filesystem::remove(dup_path);
+}
+
+TEST_CASE("scorer's document table equals std::unordered_map on random keys (differential)") {
+  std::mt19937_64 rng(20261205);
+  for (const std::size_t n : {0UL, 1UL, 7UL, 8UL, 9UL, 1000UL, 50000UL}) {
+    CAPTURE(n);
+    sc::detail::document_table table;
+    std::unordered_map<std::uint64_t, std::uint32_t> reference;
+    if (n == 1000) table.reserve(700);
+    for (std::size_t i = 0; i < n; ++i) {
+      // Repeated keys, the key 0, keys that differ only in high or low bits.
+      std::uint64_t key = rng();
+      if (i % 5 == 0 && i > 0) key = reference.begin()->first;
+      if (i % 97 == 3) key = 0;
+      if (i % 11 == 4) key = (rng() % 64) << 58;
+      if (i % 13 == 6) key = rng() % 64;
+      const auto source = static_cast<std::uint32_t>(rng() % 5);
+      const auto [it, fresh] = reference.try_emplace(key, source);
+      const auto [stored, inserted] = table.try_emplace(key, source);
+      REQUIRE(inserted == fresh);
+      REQUIRE(stored == it->second);
+    }
+    CHECK(table.size() == reference.size());
+    CHECK(table.capacity() >= table.size());
+    std::size_t visited = 0;
+    table.for_each([&](std::uint64_t key, std::uint32_t source) {
+      ++visited;
+      const auto it = reference.find(key);
+      REQUIRE(it != reference.end());
+      CHECK(it->second == source);
+    });
+    CHECK(visited == reference.size());
+    for (const auto& [key, source] : reference) {
+      const std::uint32_t* found = table.find(key);
+      REQUIRE(found != nullptr);
+      CHECK(*found == source);
+    }
+    for (int k = 0; k < 1000; ++k) {  // absent keys
+      const std::uint64_t key = rng();
+      CHECK((table.find(key) == nullptr) == (reference.find(key) == reference.end()));
+    }
+  }
 }
 
 TEST_CASE("read_file_parallel: 16 parts per thread, none under 4 MiB, at least one per thread") {

@@ -21,7 +21,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -30,6 +29,7 @@
 #include "emergent/io/framework_defaults.hpp"
 #include "emergent/io/logprob_audit.hpp"
 #include "emergent/io/record.hpp"
+#include "emergent/scoring/detail/document_table.hpp"
 #include "emergent/scoring/metric_spec.hpp"
 #include "emergent/scoring/score_metric.hpp"
 #include "emergent/scoring/scorer_state.hpp"
@@ -245,10 +245,10 @@ class scorer {
                         f->second.second + ": each document would count once per filter; choose one with --filter");
     }
     const std::uint64_t key = detail::document_key(r);
-    auto [d, fresh] = documents_.try_emplace(key, source_);
-    if (!fresh && d->second != source_) {
+    const auto [stored, fresh] = documents_.try_emplace(key, static_cast<std::uint32_t>(source_));
+    if (!fresh && stored != source_) {
       throw input_error("document '" + r.example_id + "' (model '" + r.model + "', task '" + r.task + "', filter '" +
-                        r.filter + "') is in both '" + sources_[d->second] + "' and " + r.source + ":" +
+                        r.filter + "') is in both '" + sources_[stored] + "' and " + r.source + ":" +
                         std::to_string(r.line) + ": it would be counted twice (give each file once)");
     }
     if (options_.metrics.empty()) resolve(auto_metrics(options_.format, r));
@@ -525,17 +525,16 @@ class scorer {
     }
     std::size_t shared = 0;
     std::string example;
-    for (const auto& [key, src] : other.documents_) {
-      const auto it = documents_.find(key);
-      if (it != documents_.end()) {
+    other.documents_.for_each([&](std::uint64_t key, std::uint32_t src) {
+      if (const std::uint32_t* mine = documents_.find(key)) {
         if (shared++ == 0) {
-          const std::string& a = sources_[it->second];
+          const std::string& a = sources_[*mine];
           const std::size_t b = source_map[src];
           const std::string& c = b < sources_.size() ? sources_[b] : other.sources_[src];
           example = a == c ? "from '" + a + "' in both" : "in '" + a + "' and '" + c + "'";
         }
       }
-    }
+    });
     if (shared > 0) {
       throw input_error(std::to_string(shared) + " document" + (shared == 1 ? " is" : "s are") +
                         " counted in both scorers (same model, task, filter and document id; the first " + example +
@@ -595,7 +594,9 @@ class scorer {
     }
     for (const auto& [mt, f] : other.filter_of_) filter_of_.try_emplace(mt, f);
     detail::reserve_more(documents_, other.documents_.size());
-    for (const auto& [key, src] : other.documents_) documents_.emplace(key, source_map[src]);
+    other.documents_.for_each([&](std::uint64_t key, std::uint32_t src) {
+      documents_.try_emplace(key, static_cast<std::uint32_t>(source_map[src]));
+    });
     for (std::size_t i = 0; i < counts_.size() && i < other.counts_.size(); ++i) {
       counts_[i].scored += other.counts_[i].scored;
       counts_[i].not_applicable += other.counts_[i].not_applicable;
@@ -679,7 +680,7 @@ class scorer {
     for (const auto& [mt, f] : filter_of_) s.filters.push_back({mt.first, mt.second, f.first, f.second});
     s.sources = sources_;
     s.documents.reserve(documents_.size());
-    for (const auto& [key, src] : documents_) s.documents.push_back({key, static_cast<std::uint32_t>(src)});
+    documents_.for_each([&](std::uint64_t key, std::uint32_t src) { s.documents.push_back({key, src}); });
     std::sort(s.documents.begin(), s.documents.end());
     return s;
   }
@@ -783,7 +784,7 @@ class scorer {
     out.sources_ = s.sources;
     for (const auto& d : s.documents) {
       if (d.source >= s.sources.size()) throw input_error("scorer state: documents: source index out of range");
-      out.documents_.emplace(d.key, d.source);
+      out.documents_.try_emplace(d.key, d.source);
     }
     return out;
   }
@@ -921,7 +922,7 @@ class scorer {
   bool auto_chosen_ = false;  // the metrics were chosen from the first record
   std::map<std::pair<std::string, std::string>, detail::group_scores> groups_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of_;  // -> filter, where
-  std::unordered_map<std::uint64_t, std::size_t> documents_;  // document key -> source index
+  detail::document_table documents_;  // document key -> source index
   std::vector<std::string> sources_;
   std::size_t source_ = 0;
   std::vector<metric_counts> counts_;
