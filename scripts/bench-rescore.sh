@@ -4,7 +4,8 @@
 # (release build) and with benchmarks/rescore_python.py (standard json module), printing MB/s, the
 # ratio and the peak resident memory of each (/usr/bin/time -v); then `emergent score --threads 2`
 # against one thread (wall and CPU time, speed-up), with the load average and `uptime`.
-# Usage: [REPEATS=3] scripts/bench-rescore.sh [SIZE_MB]
+# Usage: [REPEATS=3] [THREADS_ONLY=1] scripts/bench-rescore.sh [SIZE_MB]
+# THREADS_ONLY=1 leaves out the Python peer (the one-thread emergent figures and --threads 2 remain).
 # COMPRESS=gz|zst instead re-scores a gzip (-6) or zstd (-3) copy of the input beside the plain file,
 # both with `emergent score` on one thread; MB/s are of the uncompressed bytes (the decompressed text).
 set -euo pipefail
@@ -49,9 +50,31 @@ if [ -n "${COMPRESS:-}" ]; then
     printf "ratio (%s / plain): wall %.2fx, CPU %.2fx\n", k, zw / cw, zc / cc }'
   exit 0
 fi
-read -r t_wall t_cpu t_kb < <(measure build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model --threads 2 "$input")
+# --threads 2 against one thread: interleaved runs (1, 2, 1, 2, ...), medians of the wall times.
+# First each core's speed on its own (one thread pinned with taskset): a virtual machine's two cores
+# are not always equal (another tenant on the host), and two threads cannot beat 1 + slow/fast.
+cores=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  for c in 0 1; do
+    /usr/bin/time -f "%e" -o /tmp/emergent_bench_core taskset -c "$c" build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$input" >/dev/null 2>&1
+    cores="$cores cpu$c $(cat /tmp/emergent_bench_core) s"
+  done
+  rm -f /tmp/emergent_bench_core
+fi
+walls1=() walls2=() cpus1=() cpus2=()
+tlog=$(mktemp)
+for _ in $(seq "$repeats"); do
+  /usr/bin/time -f "%e %U %S %M" -o "$tlog" build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model "$input" >/dev/null 2>&1
+  read -r w u s_ k1 <"$tlog"; walls1+=("$w"); cpus1+=("$(awk -v u="$u" -v s="$s_" 'BEGIN { print u + s }')")
+  /usr/bin/time -f "%e %U %S %M" -o "$tlog" build/release/tools/emergent score --format lm-eval --model bench --task bench --metrics "$metrics" --per-model --threads 2 "$input" >/dev/null 2>&1
+  read -r w u s_ t_kb <"$tlog"; walls2+=("$w"); cpus2+=("$(awk -v u="$u" -v s="$s_" 'BEGIN { print u + s }')")
+done
+rm -f "$tlog"
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+w1=$(median "${walls1[@]}"); w2=$(median "${walls2[@]}"); c1=$(median "${cpus1[@]}"); c2=$(median "${cpus2[@]}")
 repeats_main=$repeats
 repeats=1
+if [ -z "${THREADS_ONLY:-}" ]; then
 read -r p_wall p_cpu p_kb < <(measure /usr/bin/python3 benchmarks/rescore_python.py "$input")
 awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v pw="$p_wall" -v pc="$p_cpu" -v pk="$p_kb" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
   printf "input: %.0f MB lm-eval-shaped JSONL; load average %s on %d cores\n", b / 1e6, load, '"$(nproc)"';
@@ -59,10 +82,13 @@ awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v pw="$p_wall" -
   printf "%-15s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "emergent score", cw, cc, b / 1e6 / cw, b / 1e6 / cc, ck / 1024;
   printf "%-15s %9.2f %9.2f %12.1f %12.1f %7.1f MB\n", "python json", pw, pc, b / 1e6 / pw, b / 1e6 / pc, pk / 1024;
   printf "ratio (python / emergent): wall %.1fx, CPU %.1fx\n", pw / cw, pc / cc }'
-awk -v b="$bytes" -v cw="$c_wall" -v cc="$c_cpu" -v ck="$c_kb" -v tw="$t_wall" -v tc="$t_cpu" -v tk="$t_kb" -v r="$repeats_main" 'BEGIN {
-  printf "\n--threads (median of %d runs each)\n", r;
-  printf "%-22s %9s %9s %12s %10s\n", "", "wall s", "CPU s", "MB/s (wall)", "peak RSS";
-  printf "%-22s %9.2f %9.2f %12.1f %7.1f MB\n", "emergent score", cw, cc, b / 1e6 / cw, ck / 1024;
-  printf "%-22s %9.2f %9.2f %12.1f %7.1f MB\n", "emergent score -t 2", tw, tc, b / 1e6 / tw, tk / 1024;
-  printf "speed-up of --threads 2: wall %.2fx; CPU time ratio (2 threads / 1) %.2f\n", cw / tw, tc / cc }'
+fi
+awk -v b="$bytes" -v w1="$w1" -v w2="$w2" -v c1="$c1" -v c2="$c2" -v tk="$t_kb" -v r="$repeats_main" -v cores="$cores" -v all1="${walls1[*]}" -v all2="${walls2[*]}" 'BEGIN {
+  printf "\n--threads (interleaved, medians of %d runs each)\n", r;
+  if (cores != "") printf "one thread pinned to each core:%s\n", cores;
+  printf "%-22s %9s %9s %12s\n", "", "wall s", "CPU s", "MB/s (wall)";
+  printf "%-22s %9.2f %9.2f %12.1f\n", "emergent score", w1, c1, b / 1e6 / w1;
+  printf "%-22s %9.2f %9.2f %12.1f   (peak RSS %.1f MB)\n", "emergent score -t 2", w2, c2, b / 1e6 / w2, tk / 1024;
+  printf "wall times, 1 thread: %s\nwall times, 2 threads: %s\n", all1, all2;
+  printf "speed-up of --threads 2: wall %.2fx; CPU time ratio (2 threads / 1) %.2f\n", w1 / w2, c2 / c1 }'
 echo "uptime: $(uptime)"
