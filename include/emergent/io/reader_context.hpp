@@ -4,7 +4,7 @@
 ///        file: HELM, Inspect, lm-eval `--write_out`), the simdjson parsers and the record they fill.
 ///        Reading many files through one context allocates (and zeroes) these once, not once per
 ///        file: under allocators that return freed memory at once (Dask's nanny sets
-///        `MALLOC_TRIM_THRESHOLD_`), a fresh 4 MiB buffer per small file costs more than parsing it.
+///        `MALLOC_TRIM_THRESHOLD_`), a fresh 1 MiB buffer per small file costs more than parsing it.
 #pragma once
 
 #include <simdjson.h>

@@ -419,7 +419,7 @@ struct line_range {
 /// longest line, never by the file size. Calls `on_line(data, len, line_number, complete)` for
 /// every non-blank line; `data` has at least SIMDJSON_PADDING readable bytes after `len`.
 /// `complete` is false for a last line that does not end with a newline. `buffer` is reused (its
-/// capacity is kept from call to call: no fresh zeroed 4 MiB per file); `range` reads a part.
+/// capacity is kept from call to call: no fresh zeroed 1 MiB per file); `range` reads a part.
 /// Compressed files (gzip, zstd) are decompressed while they are read (see open_input); a byte
 /// range of a compressed file is refused (its offsets are not those of the text). Returns the
 /// number of newlines read (the lines of a range, which ends just after a newline).
@@ -438,7 +438,7 @@ std::size_t for_each_line_in_file(const std::string& path, const read_options& o
   }
   std::uint64_t range_end = range.end;
   std::uint64_t left = range_end > range.begin ? range_end - range.begin : 0;  // bytes of the range not yet read
-  std::size_t capacity = std::size_t{1} << 22;  // 4 MiB, grows only for a longer line
+  std::size_t capacity = std::size_t{1} << 20;  // 1 MiB, grows only for a longer line
   if (buffer.size() > capacity + simdjson::SIMDJSON_PADDING) capacity = buffer.size() - simdjson::SIMDJSON_PADDING;
   if (buffer.size() < capacity + simdjson::SIMDJSON_PADDING) buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
   std::size_t begin = 0, end = 0, line_number = range.first_line, consumed = 0;
