@@ -4,9 +4,14 @@
 ///        checks that every document counts once (one key per model, task, filter and document id
 ///        across sources; one filter per model and task), counts per metric the records scored and
 ///        those it does not apply to, refuses sums that overflow, and gives per-(model, task,
-///        metric) rows: a rate with a Wilson (1927) interval for 0/1 metrics, a mean with a
-///        Student t interval otherwise. Scorers of shards merge (`merge`) and travel as a
-///        versioned plain-number state (`state` / `from_state`, scoring/scorer_state.hpp).
+///        metric) aggregates (`aggregates`): a rate for 0/1 metrics, a mean otherwise. Scorers of
+///        shards merge (`merge`) and travel as a versioned plain-number state (`state` /
+///        `from_state`, scoring/scorer_state.hpp).
+///
+/// Three headers complete it, each paying for its own dependencies so that this one needs neither
+/// simdjson nor Boost.Math: scoring/read_file.hpp (`read_file`: a file of any format into a
+/// scorer, through io/dispatch.hpp), scoring/results.hpp (`results`: the rows with their Wilson or
+/// t intervals) and scoring/scorer_state_json.hpp (the state as JSON).
 #pragma once
 
 #include <algorithm>
@@ -14,7 +19,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -26,7 +30,6 @@
 #include <vector>
 
 #include "emergent/core/error.hpp"
-#include "emergent/io/dispatch.hpp"
 #include "emergent/io/framework_defaults.hpp"
 #include "emergent/io/logprob_audit.hpp"
 #include "emergent/io/record.hpp"
@@ -34,8 +37,6 @@
 #include "emergent/scoring/score_metric.hpp"
 #include "emergent/scoring/scorer_state.hpp"
 #include "emergent/stats/accumulators.hpp"
-#include "emergent/stats/intervals.hpp"
-#include "emergent/stats/range_intervals.hpp"
 
 namespace emergent::scoring {
 
@@ -73,17 +74,24 @@ struct metric_counts {
   std::uint64_t not_applicable = 0;  ///< records without one (see `not_applicable_reason`)
 };
 
-/// One aggregate row: a metric over the records of one (model, task).
-struct result_row {
-  std::string model;             ///< the model
-  std::string task;              ///< the task
-  std::string metric;            ///< the metric's name
-  std::uint64_t n = 0;           ///< records aggregated
-  double value = 0.0;            ///< the rate (0/1 metrics) or the mean
-  std::optional<double> lower;   ///< lower end of the interval (none for a mean of one record)
-  std::optional<double> upper;   ///< upper end of the interval
-  std::optional<double> stderr_; ///< standard error: sqrt(p(1-p)/n) for a rate, s/sqrt(n) for a mean
-  std::string interval;          ///< "wilson", "t", "t-log", "t-logit" (stats/range_intervals.hpp), or empty
+/// The aggregates of one (model, task), one entry per metric in each vector (in the order of
+/// `scorer::metrics()`); scoring/results.hpp turns them into rows with intervals.
+struct group_aggregates {
+  std::vector<binary_accumulator> binary;    ///< 0/1 metrics: successes and trials
+  std::vector<mean_accumulator> mean;        ///< other metrics: count, compensated sum, M2
+  std::vector<binary_accumulator> stored01;  ///< stored scores, as 0/1, while every value is 0 or 1
+  std::vector<bool> only01;                  ///< whether every stored value was 0 or 1
+  std::vector<double> largest;               ///< largest |value| per metric (for overflow messages)
+  std::vector<std::string> largest_at;       ///< where it was (file:line)
+  /// Empty aggregates for `m` metrics.
+  void resize(std::size_t m) {
+    binary.resize(m);
+    mean.resize(m);
+    stored01.resize(m);
+    only01.assign(m, true);
+    largest.assign(m, 0.0);
+    largest_at.resize(m);
+  }
 };
 
 namespace detail {
@@ -94,24 +102,6 @@ inline std::string short_number(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
-
-/// The aggregates of one (model, task), one entry per metric.
-struct group_scores {
-  std::vector<binary_accumulator> binary;
-  std::vector<mean_accumulator> mean;
-  std::vector<binary_accumulator> stored01;  // stored scores while every value is 0 or 1
-  std::vector<bool> only01;
-  std::vector<double> largest;  // largest |value| per metric, and where it was
-  std::vector<std::string> largest_at;
-  void resize(std::size_t m) {
-    binary.resize(m);
-    mean.resize(m);
-    stored01.resize(m);
-    only01.assign(m, true);
-    largest.assign(m, 0.0);
-    largest_at.resize(m);
-  }
-};
 
 /// One record's values, kept in order by a scorer with `keep_values`.
 struct kept_record {
@@ -148,12 +138,13 @@ inline std::uint64_t document_key(const io::record& r) noexcept {
 
 /// Scores records under a list of metrics and aggregates them per (model, task); see the file comment.
 ///
-/// Use: `begin_source(name)` before the records of each file (or `read_file`, which does it),
-/// `add(record)` per record, `add_summary(reader summary)` per file, then `check_complete()` and
-/// `results()`. Errors: `parse_error` naming file, line and metric for a record a metric cannot
-/// score or whose value makes an aggregate overflow; `input_error` for a document seen in two
-/// sources, two filters of one (model, task), a record without model or task, a stored metric that
-/// no record has, and for merging scorers that do not match.
+/// Use: `begin_source(name)` before the records of each file (or `read_file`, scoring/read_file.hpp,
+/// which does it), `add(record)` per record, `add_summary(reader summary)` per file, then
+/// `check_complete()` and `results(scorer)` (scoring/results.hpp). Errors: `parse_error` naming
+/// file, line and metric for a record a metric cannot score or whose value makes an aggregate
+/// overflow; `input_error` for a document seen in two sources, two filters of one (model, task), a
+/// record without model or task, a stored metric that no record has, and for merging scorers that
+/// do not match.
 class scorer {
  public:
   /// What `add` returns: one value per metric, nullopt where the metric does not apply.
@@ -285,21 +276,6 @@ class scorer {
     }
   }
 
-  /// Reads a file of `format` into this scorer (begin_source, add for every record, add_summary) and
-  /// returns the reader's summary; `on_record(record, values)` is called after each record is scored.
-  io::read_summary read_file(
-      io::input_format format, const std::string& path, const io::input_options& read, io::reader_context& context,
-      const std::function<void(const io::record&, const values_type&)>& on_record = {}) {
-    begin_source(path);
-    const io::record_sink sink = [&](const io::record& r) {
-      const values_type& v = add(r);
-      if (on_record) on_record(r, v);
-    };
-    io::read_summary s = io::read_file(format, path, read, sink, context);
-    add_summary(s);
-    return s;
-  }
-
   /// The checks that need every record: a stored metric that no record has is a misspelt name
   /// (input_error), not an empty result.
   void check_complete() const {
@@ -409,52 +385,10 @@ class scorer {
     return out;
   }
 
-  /// The aggregate rows, by model, task and metric order. A rate (0/1 metrics, and stored scores
-  /// whose values were all 0 or 1) has the Wilson interval and stderr sqrt(p(1-p)/n); a mean has
-  /// the t interval and s/sqrt(n) when n >= 2. Throws input_error when a mean or an interval end
-  /// overflows a double.
-  [[nodiscard]] std::vector<result_row> results() const {
-    std::vector<result_row> out;
-    const auto& metrics = options_.metrics;
-    for (const auto& [key, g] : groups_) {
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        const bool rate = metrics[i].binary || (metrics[i].kind == metric_kind::stored && g.only01[i]);
-        const binary_accumulator& counts = metrics[i].binary ? g.binary[i] : g.stored01[i];
-        result_row row;
-        row.n = rate ? counts.count() : g.mean[i].count();
-        if (row.n == 0) continue;
-        row.model = key.first;
-        row.task = key.second;
-        row.metric = metrics[i].name;
-        if (rate) {
-          row.value = counts.proportion();
-          const auto ci = wilson_interval(counts, options_.level);
-          row.lower = ci.lower;
-          row.upper = ci.upper;
-          row.stderr_ = std::sqrt(row.value * (1 - row.value) / static_cast<double>(row.n));
-          row.interval = "wilson";
-        } else {
-          row.value = g.mean[i].mean();
-          if (row.n >= 2) {
-            // inside the metric's range: log-t for one finite bound, logit-t for two (docs/statistics.md)
-            const auto ci = mean_interval_in_range(g.mean[i], metric_range(metrics[i].kind), options_.level);
-            row.lower = ci.interval.lower;
-            row.upper = ci.interval.upper;
-            row.stderr_ = g.mean[i].standard_error();
-            row.interval = interval_method_name(ci.method);
-          }
-        }
-        for (const auto& v : {std::optional<double>(row.value), row.lower, row.upper, row.stderr_}) {
-          if (v && !std::isfinite(*v)) {
-            throw input_error("model '" + key.first + "', task '" + key.second + "', " + metrics[i].name +
-                              ": the mean or its interval overflows a double (largest magnitude " +
-                              detail::short_number(g.largest[i]) + " at " + g.largest_at[i] + ")");
-          }
-        }
-        out.push_back(std::move(row));
-      }
-    }
-    return out;
+  /// The aggregates per (model, task), sorted by model and task (scoring/results.hpp turns them
+  /// into rows with intervals).
+  [[nodiscard]] const std::map<std::pair<std::string, std::string>, group_aggregates>& aggregates() const noexcept {
+    return groups_;
   }
 
   /// Adds `offset` to every line number this scorer holds of records read from `file` (kept values,
@@ -533,7 +467,7 @@ class scorer {
       // Each of the shard's groups is looked up once, not once per record.
       constexpr std::size_t unknown = std::numeric_limits<std::size_t>::max();
       std::vector<std::size_t> index(other.group_names_.size(), unknown);
-      std::vector<detail::group_scores*> target(other.group_names_.size(), nullptr);
+      std::vector<group_aggregates*> target(other.group_names_.size(), nullptr);
       if (options_.keep_values) {
         kept_.reserve(kept_.size() + other.kept_.size());
         kept_values_.reserve(kept_values_.size() + other.kept_values_.size());
@@ -850,7 +784,7 @@ class scorer {
 
   /// Adds one record's values to its group; first checks that no sum overflows, so a bad record
   /// leaves every aggregate as it was.
-  void accumulate(detail::group_scores& g, const values_type& values, const std::string& source, std::size_t line) {
+  void accumulate(group_aggregates& g, const values_type& values, const std::string& source, std::size_t line) {
     const auto& metrics = options_.metrics;
     if (g.binary.empty()) g.resize(metrics.size());
     staged_.assign(g.mean.begin(), g.mean.end());
@@ -904,7 +838,7 @@ class scorer {
   std::vector<twin> twins_;
   std::string auto_reason_;
   bool auto_chosen_ = false;  // the metrics were chosen from the first record
-  std::map<std::pair<std::string, std::string>, detail::group_scores> groups_;
+  std::map<std::pair<std::string, std::string>, group_aggregates> groups_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of_;  // -> filter, where
   std::unordered_map<std::uint64_t, std::size_t> documents_;  // document key -> source index
   std::vector<std::string> sources_;
