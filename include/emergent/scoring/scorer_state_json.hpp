@@ -5,7 +5,7 @@
 ///        hashes. Needs simdjson (the io component); the state itself is scoring/scorer_state.hpp.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <cstdint>
 #include <cstdio>
