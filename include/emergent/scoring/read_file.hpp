@@ -18,14 +18,15 @@ namespace emergent::scoring {
 /// record the reader delivers, then `into.add_summary` with the reader's summary, which it returns.
 /// `on_record(record, values)` is called after each record is scored. Errors: those of the reader
 /// (parse_error naming file and line; skipped records are counted in the summary when `read` asks
-/// to skip bad ones) and of `scorer::add`.
-inline io::read_summary read_file(
-    scorer& into, io::input_format format, const std::string& path, const io::input_options& read,
-    io::reader_context& context,
-    const std::function<void(const io::record&, const scorer::values_type&)>& on_record = {}) {
+/// to skip bad ones) and of `scorer::add`. (A template on the scorer's regular-expression type, so
+/// that including this header instantiates nothing.)
+template <class Regex>
+io::read_summary read_file(basic_scorer<Regex>& into, io::input_format format, const std::string& path,
+                           const io::input_options& read, io::reader_context& context,
+                           const std::function<void(const io::record&, const score_values&)>& on_record = {}) {
   into.begin_source(path);
   const io::record_sink sink = [&](const io::record& r) {
-    const scorer::values_type& v = into.add(r);
+    const score_values& v = into.add(r);
     if (on_record) on_record(r, v);
   };
   io::read_summary s = io::read_file(format, path, read, sink, context);

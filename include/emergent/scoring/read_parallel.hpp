@@ -91,11 +91,13 @@ struct first_record_found {};
 /// holds one reader context per thread (resized as needed) and is reused across calls.
 /// `check(record)`, when given, is called before each record is scored (the caller's own checks,
 /// which may throw; it sees part-relative lines too, and an error it throws makes the file be read
-/// again on one thread, where the error is reported with the line in the file).
-inline parallel_read_result read_file_parallel(
-    scorer& into, io::input_format format, const std::string& path, const std::string& source,
+/// again on one thread, where the error is reported with the line in the file). A template on the
+/// scorer's regular-expression type, so that including this header instantiates nothing.
+template <class Regex>
+parallel_read_result read_file_parallel(
+    basic_scorer<Regex>& into, io::input_format format, const std::string& path, const std::string& source,
     const io::input_options& options, unsigned threads, std::vector<io::reader_context>& contexts,
-    const std::function<void(std::size_t, const io::record&, const scorer::values_type&)>& on_record,
+    const std::function<void(std::size_t, const io::record&, const score_values&)>& on_record,
     const std::function<void()>& on_restart, const std::function<void(const io::record&)>& check = {}) {
   parallel_read_result result;
   threads = emergent::detail::resolve_threads(threads);
@@ -140,15 +142,15 @@ inline parallel_read_result read_file_parallel(
   }
   // The first range is scored straight into `into` (its records come first in the one-pass order);
   // the others into scorers that keep their values, replayed into `into` in order afterwards.
-  scorer snapshot = into;  // what `into` is restored to when a range fails
+  basic_scorer<Regex> snapshot = into;  // what `into` is restored to when a range fails
   into.begin_source(source);
-  std::vector<scorer> parts(ranges.size() - 1, scorer(part_scorer));
+  std::vector<basic_scorer<Regex>> parts(ranges.size() - 1, basic_scorer<Regex>(part_scorer));
   std::vector<std::exception_ptr> failed(ranges.size());
   std::vector<std::size_t> lines(ranges.size(), 0);
   io::read_summary first_summary;
   emergent::detail::parallel_for_each_index(ranges.size(), threads, [&](std::size_t k) {
     try {
-      scorer& part = k == 0 ? into : parts[k - 1];
+      basic_scorer<Regex>& part = k == 0 ? into : parts[k - 1];
       if (k > 0) part.begin_source(source);
       const io::record_sink sink = [&](const io::record& r) {
         if (check) check(r);
@@ -187,7 +189,7 @@ inline parallel_read_result read_file_parallel(
       result.line_offsets = std::move(offsets);
       // The parts' memory (values, document keys) is freed on the threads, not after them on this one.
       emergent::detail::parallel_for_each_index(parts.size(), threads, [&](std::size_t k) {
-        const scorer gone = std::move(parts[k]);
+        const basic_scorer<Regex> gone = std::move(parts[k]);
       });
       return result;
     } catch (...) {

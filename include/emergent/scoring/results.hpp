@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,10 +43,10 @@ struct result_row {
 /// metric's range (`metric_range`: log-t for one finite bound, logit-t for two; docs/statistics.md)
 /// and s/sqrt(n) when n >= 2, no interval for n = 1. Groups where a metric has no value give no
 /// row. Throws input_error naming the model, task and metric when a mean or an interval end
-/// overflows a double. A template on the Boost.Math policy (as the interval functions) so that
-/// including this header instantiates nothing.
-template <class Policy = emergent::detail::math_policy>
-[[nodiscard]] std::vector<result_row> results(const scorer& s) {
+/// overflows a double. A template on the Boost.Math policy (as the interval functions) and on the
+/// scorer's regular-expression type, so that including this header instantiates nothing.
+template <class Policy = emergent::detail::math_policy, class Regex = std::regex>
+[[nodiscard]] std::vector<result_row> results(const basic_scorer<Regex>& s) {
   std::vector<result_row> out;
   const auto& metrics = s.metrics();
   const double level = s.options().level;

@@ -22,6 +22,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -136,7 +137,17 @@ inline std::uint64_t document_key(const io::record& r) noexcept {
 
 }  // namespace detail
 
-/// Scores records under a list of metrics and aggregates them per (model, task); see the file comment.
+/// What `scorer::add` returns: one value per metric, nullopt where the metric does not apply.
+using score_values = std::vector<std::optional<double>>;
+
+/// Scores records under a list of metrics and aggregates them per (model, task); see the file
+/// comment. Use it as `scorer` (= `basic_scorer<std::regex>`). `Regex` is the regular-expression
+/// type of the user patterns in the text settings (`regex:PATTERN` of `--extract`, `--normalize`,
+/// `--tokenize`; any type with std::regex's interface, as in metrics/generation_scoring.hpp). The
+/// class is a template so that a translation unit instantiates only the members it calls: the
+/// std::regex compiler behind the text settings and the containers behind the aggregates are
+/// compiled where a scorer is built or fed, not in every file that includes this header
+/// (docs/design.md, "What including a header costs").
 ///
 /// Use: `begin_source(name)` before the records of each file (or `read_file`, scoring/read_file.hpp,
 /// which does it), `add(record)` per record, `add_summary(reader summary)` per file, then
@@ -145,13 +156,14 @@ inline std::uint64_t document_key(const io::record& r) noexcept {
 /// overflow; `input_error` for a document seen in two sources, two filters of one (model, task), a
 /// record without model or task, a stored metric that no record has, and for merging scorers that
 /// do not match.
-class scorer {
+template <class Regex = std::regex>
+class basic_scorer {
  public:
   /// What `add` returns: one value per metric, nullopt where the metric does not apply.
-  using values_type = std::vector<std::optional<double>>;
+  using values_type = score_values;
 
   /// A scorer with the given options; throws input_error for a level outside (0, 1) or max_tokens 0.
-  explicit scorer(scorer_options options = {}) : options_(std::move(options)) {
+  explicit basic_scorer(scorer_options options = {}) : options_(std::move(options)) {
     if (!(options_.level > 0 && options_.level < 1)) {
       throw input_error("--level: " + detail::short_number(options_.level) +
                         " is not a confidence level between 0 and 1 (e.g. 0.95)");
@@ -164,9 +176,9 @@ class scorer {
         throw input_error(std::string(option) + ": " + e.what());
       }
     };
-    text_.extract = setting("--extract", [&] { return answer_extractor::parse(options_.extract); });
-    text_.normalise = setting("--normalize", [&] { return parse_text_normaliser(normalisation()); });
-    text_.tokenise = setting("--tokenize", [&] { return text_tokeniser::parse(options_.tokenize); });
+    text_.extract = setting("--extract", [&] { return answer_extractor::template parse<Regex>(options_.extract); });
+    text_.normalise = setting("--normalize", [&] { return parse_text_normaliser<Regex>(normalisation()); });
+    text_.tokenise = setting("--tokenize", [&] { return text_tokeniser::template parse<Regex>(options_.tokenize); });
     auto_chosen_ = options_.metrics.empty();
     if (!options_.metrics.empty()) resolve(options_.metrics);
   }
@@ -416,7 +428,7 @@ class scorer {
   /// `keep_values` is replayed record by record instead, which equals one pass exactly.
   /// Throws input_error for other metrics, level or max_tokens, for a document in both, for two
   /// filters of one (model, task), and parse_error when a replayed value overflows an aggregate.
-  void merge(const scorer& other) {
+  void merge(const basic_scorer& other) {
     check_compatible(other.options_, other.metrics_known() && metrics_known());
     if (!other.metrics_known()) {  // no record was added to it: only its reader counts
       add_summary(other.total_);
@@ -607,7 +619,7 @@ class scorer {
   /// audits or extraction counts: they take their defaults); throws input_error naming the field for
   /// a state of another version, unknown metrics or settings, counts that disagree, or bad
   /// accumulator states.
-  [[nodiscard]] static scorer from_state(const scorer_state& s) {
+  [[nodiscard]] static basic_scorer from_state(const scorer_state& s) {
     if (s.version < scorer_state_oldest_version || s.version > scorer_state_version) {
       throw input_error("scorer state: version: " + std::to_string(s.version) + " is not a version this build reads (" +
                         std::to_string(scorer_state_oldest_version) + " to " + std::to_string(scorer_state_version) + ")");
@@ -623,9 +635,9 @@ class scorer {
     o.normalize = s.normalize;
     o.tokenize = s.tokenize;
     o.force_logprobs = s.force_logprobs;
-    scorer out = [&] {
+    basic_scorer out = [&] {
       try {
-        return scorer(o);
+        return basic_scorer(o);
       } catch (const input_error& e) {  // an unknown --extract, --normalize or --tokenize
         throw input_error(std::string("scorer state: settings: ") + e.what());
       }
@@ -855,5 +867,8 @@ class scorer {
   std::vector<double> kept_values_;  // metrics.size() per kept record; NaN: not applicable
   std::string kept_source_;
 };
+
+/// The scorer with std::regex for the user patterns of the text settings.
+using scorer = basic_scorer<>;
 
 }  // namespace emergent::scoring
