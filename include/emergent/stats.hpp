@@ -7,6 +7,7 @@
 #include "emergent/stats/grouping.hpp"
 #include "emergent/stats/intervals.hpp"
 #include "emergent/stats/range_intervals.hpp"
+#include "emergent/stats/value_range.hpp"
 #include "emergent/stats/bootstrap.hpp"
 #include "emergent/stats/hierarchical.hpp"
 #include "emergent/stats/curve.hpp"

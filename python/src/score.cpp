@@ -13,7 +13,10 @@
 
 #include "emergent/io/compute.hpp"
 #include "emergent/io/dispatch.hpp"
+#include "emergent/scoring/read_file.hpp"
+#include "emergent/scoring/results.hpp"
 #include "emergent/scoring/scorer.hpp"
+#include "emergent/scoring/scorer_state_json.hpp"
 
 namespace emergent_py {
 namespace {
@@ -76,7 +79,7 @@ py::dict read_into(py_scorer& self, const std::string& format, const std::string
   eio::read_summary s;
   if (begin < 0) {
     py::gil_scoped_release release;
-    s = self.scorer.read_file(f, path, ro, self.context);
+    s = sc::read_file(self.scorer, f, path, ro, self.context);
   } else {
     if (!eio::reads_line_ranges(f)) throw input_error("score: format " + format + " cannot be read in byte ranges");
     if (end < begin || first_line < 1) throw input_error("score: byte range: need 0 <= begin <= end and first_line >= 1");
@@ -109,7 +112,7 @@ py::dict results_of(const py_scorer& self, const std::string& compute_path) {
       }
     }
   }
-  const auto rows = self.scorer.results();
+  const auto rows = sc::results(self.scorer);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> model, task, metric, interval;
   std::vector<std::int64_t> n;

@@ -9,7 +9,9 @@
 #include <emergent/metrics/brier.hpp>
 #include <emergent/scoring/read_parallel.hpp>
 #include <emergent/scoring/scorer.hpp>
+#include <emergent/scoring/results.hpp>
 #include <emergent/scoring/scorer_state.hpp>
+#include <emergent/scoring/scorer_state_json.hpp>
 #include <emergent/stats/intervals.hpp>
 
 #include <cmath>
@@ -127,7 +129,7 @@ TEST_CASE("scorer: values equal the metric functions; per-metric counts of score
   CHECK(s.counts()[2].scored == 1);
   CHECK(s.counts()[2].not_applicable == 2);
   CHECK_FALSE(s.uniform());
-  const auto rows = s.results();
+  const auto rows = sc::results(s);
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].metric == "exact_match");
   CHECK(rows[0].n == 2);
@@ -151,7 +153,7 @@ TEST_CASE("scorer: means and intervals against a brute-force mean and sample var
   double ss = 0;
   for (double x : gold_ll) ss += (x - mean) * (x - mean);
   const double se = std::sqrt(ss / 4 / 5);
-  const auto rows = s.results();
+  const auto rows = sc::results(s);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].value == doctest::Approx(mean).epsilon(1e-15));
   CHECK(*rows[0].stderr_ == doctest::Approx(se).epsilon(1e-14));
@@ -173,7 +175,7 @@ TEST_CASE("scorer: stored scores that are all 0 or 1 are a rate; others a mean")
     r.stored = {{"acc", i % 2 == 0 ? 1.0 : 0.0}, {"f1", 0.25 * i}};
     s.add(r);
   }
-  const auto rows = s.results();
+  const auto rows = sc::results(s);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].interval == "wilson");
   CHECK(rows[0].value == 0.5);
@@ -192,7 +194,7 @@ TEST_CASE("scorer: merge equals one pass (rates and counts exactly, means to a f
   b.begin_source("mc.jsonl");
   for (std::size_t i = 0; i < records.size(); ++i) (i < 25 ? a : b).add(records[i]);
   a.merge(b);
-  const auto x = whole.results(), y = a.results();
+  const auto x = sc::results(whole), y = sc::results(a);
   REQUIRE(x.size() == y.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     CHECK(x[i].n == y[i].n);
@@ -211,7 +213,7 @@ TEST_CASE("scorer: merge equals one pass (rates and counts exactly, means to a f
   for (std::size_t i = 0; i < records.size(); ++i) (i < 31 ? k1 : k2).add(records[i]);
   c.merge(k1);
   c.merge(k2);
-  const auto z = c.results();
+  const auto z = sc::results(c);
   REQUIRE(z.size() == x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     CHECK(x[i].value == z[i].value);
@@ -222,11 +224,11 @@ TEST_CASE("scorer: merge equals one pass (rates and counts exactly, means to a f
   // Merging an empty scorer changes nothing; an automatic scorer takes the other's metrics.
   sc::scorer empty(options);
   c.merge(empty);
-  CHECK(c.results().size() == z.size());
+  CHECK(sc::results(c).size() == z.size());
   sc::scorer automatic;
   automatic.merge(whole);
   CHECK(automatic.metrics() == whole.metrics());
-  CHECK(automatic.results().size() == x.size());
+  CHECK(sc::results(automatic).size() == x.size());
 }
 
 TEST_CASE("scorer: state and JSON round trips give the same scorer") {
@@ -246,7 +248,7 @@ TEST_CASE("scorer: state and JSON round trips give the same scorer") {
   const sc::scorer_state parsed = sc::scorer_state_from_json(json, "s.json");
   CHECK(sc::to_json(parsed) == json);
   CHECK(sc::to_json(back.state()) == json);
-  const auto x = s.results(), y = back.results();
+  const auto x = sc::results(s), y = sc::results(back);
   REQUIRE(x.size() == y.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     CHECK(x[i].value == y[i].value);
@@ -289,7 +291,7 @@ TEST_CASE("scorer: a version-1 state (no settings, audits or extraction counts) 
   CHECK(back.logprob_audits().empty());
   // merged with a version-2 state (which has a format-free scorer's settings): the aggregates of one pass
   back.merge(sc::scorer::from_state(sc::scorer_state_from_json(sc::to_json(b.state()), "v2.json")));
-  const auto x = whole.results(), y = back.results();
+  const auto x = sc::results(whole), y = sc::results(back);
   REQUIRE(x.size() == y.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     CHECK(x[i].n == y[i].n);
@@ -373,7 +375,7 @@ TEST_CASE("scorer: error paths") {
     r.gold = io::no_option;
     CHECK_THROWS_WITH_AS(s.add(r), "f:2: brier: the gold option is unknown", emergent::parse_error);
     CHECK(s.counts()[0].scored == 1);
-    CHECK(s.results()[0].n == 1);
+    CHECK(sc::results(s)[0].n == 1);
   }
   SUBCASE("an edit distance over too long a text") {
     sc::scorer_options o = with_metrics("edit_distance");
@@ -583,7 +585,7 @@ TEST_CASE("read_file_parallel: parts give one pass's aggregates, records, line n
       }
     }
     notes = s.notes();
-    return std::pair{s.results(), r};
+    return std::pair{sc::results(s), r};
   };
   std::vector<std::string> seen1, seen3;
   const auto [rows1, r1] = one(1, path, seen1, o);

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <emergent/io.hpp>
+#include <emergent/scoring/read_file.hpp>
+#include <emergent/scoring/results.hpp>
 #include <emergent/scoring/scorer.hpp>
 
 #include <string>
@@ -16,7 +18,7 @@ const std::string dir = std::string(EMERGENT_TEST_DATA_DIR) + "/io/";
 emergent::scoring::scorer run(emergent::scoring::scorer_options o, emergent::io::input_format f, const std::string& path) {
   emergent::scoring::scorer sc(std::move(o));
   emergent::io::reader_context context;
-  (void)sc.read_file(f, emergent::io::input_path(f, path), emergent::io::input_options{}, context);
+  (void)emergent::scoring::read_file(sc, f, emergent::io::input_path(f, path), emergent::io::input_options{}, context);
   return sc;
 }
 
@@ -34,7 +36,7 @@ TEST_CASE("scorer: HELM joint multiple choice, defaults reproduce HELM's exact_m
   const auto sc = run(o, emergent::io::input_format::helm, dir + "helm/hellaswag_pythia-1b-v0");
   REQUIRE(sc.metrics().size() == 1);
   CHECK(sc.metrics()[0].name == "mc_grade");
-  const auto rows = sc.results();
+  const auto rows = emergent::scoring::results(sc);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].value == doctest::Approx(0.3));
   CHECK(rows[0].interval == "wilson");
@@ -44,7 +46,7 @@ TEST_CASE("scorer: HELM joint multiple choice, defaults reproduce HELM's exact_m
   // Without the format: the old choice (exact match of the raw " B" against "B": 0/10).
   const auto plain = run({}, emergent::io::input_format::helm, dir + "helm/hellaswag_pythia-1b-v0");
   CHECK(plain.metrics()[0].name == "exact_match");
-  CHECK(plain.results()[0].value == 0.0);
+  CHECK(emergent::scoring::results(plain)[0].value == 0.0);
 }
 
 TEST_CASE("scorer: placeholder log-probabilities are refused unless force_logprobs") {
@@ -74,7 +76,7 @@ TEST_CASE("scorer: answer extraction counted; soft scores and their intervals st
                       dir + "lm_eval/samples_math_perturbed_full_2026-01-21T03-44-18.458309.jsonl");
   CHECK(sc.extraction_counts() == std::pair<std::uint64_t, std::uint64_t>{10, 1});
   CHECK(has_note(sc, "answer extraction last-number found no answer in 1 of 10 generations (scored as wrong"));
-  for (const auto& row : sc.results()) {
+  for (const auto& row : emergent::scoring::results(sc)) {
     INFO(row.metric);
     if (row.metric == "exact_match") {
       CHECK(row.interval == "wilson");
@@ -93,7 +95,7 @@ TEST_CASE("scorer: answer extraction counted; soft scores and their intervals st
   whole.format = "inspect";
   whole.metrics = emergent::scoring::parse_metric_list("edit_distance");
   const auto arc = run(whole, emergent::io::input_format::inspect, dir + "inspect/arc_easy_claude-sonnet-4.json");
-  const auto rows = arc.results();
+  const auto rows = emergent::scoring::results(arc);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].value == doctest::Approx(728.6));
   CHECK(rows[0].interval == "t-log");

@@ -15,6 +15,7 @@
 #include <emergent/io/compute.hpp>
 #include <emergent/scoring/scorer.hpp>
 #include <emergent/scoring/scorer_state.hpp>
+#include <emergent/scoring/scorer_state_json.hpp>
 
 #include "command.hpp"
 #include "output_file.hpp"

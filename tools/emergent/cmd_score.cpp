@@ -26,6 +26,7 @@
 #include <emergent/scoring/read_parallel.hpp>
 #include <emergent/scoring/scorer.hpp>
 #include <emergent/scoring/scorer_state.hpp>
+#include <emergent/scoring/scorer_state_json.hpp>
 
 #include "command.hpp"
 #include "output_file.hpp"

@@ -4,7 +4,7 @@
 ///        computed per instance).
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <filesystem>
 #include <string>

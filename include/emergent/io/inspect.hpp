@@ -3,7 +3,7 @@
 ///        --to json`); the binary `.eval` archive is read by io/inspect_eval.hpp.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <string>
 #include <string_view>

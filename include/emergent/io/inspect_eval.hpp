@@ -6,7 +6,7 @@
 ///        Inspect) or Zstandard-compressed (ZIP method 93, newer Inspect), both are read.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 #include <zip.h>
 #include <zlib.h>
 #include <zstd.h>

@@ -3,7 +3,7 @@
 ///        layout with `"metric,filter"` keys, groups and subtasks, and the older 0.3 layout.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -3,7 +3,7 @@
 ///        lm-eval 0.4): one JSON object per line and per (document, filter), streamed with bounded memory.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <filesystem>
 #include <cctype>

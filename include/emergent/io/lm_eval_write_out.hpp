@@ -3,7 +3,7 @@
 ///        (`<task>_write_out_info.json`: a JSON array with `doc_id`, `logit_0`, `logit_1`, ..., `truth`).
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <filesystem>
 #include <string>

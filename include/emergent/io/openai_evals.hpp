@@ -3,7 +3,7 @@
 ///        `spec` line, one line per event (`match`, `sampling`, `metrics`, ...), a `final_report` line.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <string>
 #include <string_view>

@@ -7,7 +7,7 @@
 ///        `MALLOC_TRIM_THRESHOLD_`), a fresh 1 MiB buffer per small file costs more than parsing it.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <cstddef>
 #include <vector>

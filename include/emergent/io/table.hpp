@@ -4,7 +4,7 @@
 ///        small `key = value` config file.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <charconv>
 #include <fstream>

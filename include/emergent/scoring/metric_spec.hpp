@@ -17,7 +17,7 @@
 #include "emergent/core/error.hpp"
 #include "emergent/io/framework_defaults.hpp"
 #include "emergent/io/record.hpp"
-#include "emergent/stats/range_intervals.hpp"
+#include "emergent/stats/value_range.hpp"
 
 namespace emergent::scoring {
 
@@ -137,7 +137,8 @@ constexpr bool is_text_metric(metric_kind k) noexcept {
          k == metric_kind::token_accuracy;
 }
 
-/// The values a metric can take, for intervals that stay inside them (stats/range_intervals.hpp):
+/// The values a metric can take, for intervals that stay inside them (stats/range_intervals.hpp,
+/// scoring/results.hpp):
 /// [0, inf) for edit_distance, log_loss, token_nll; [0, 1] for edit_similarity, token_accuracy,
 /// kofk; [0, 2] for brier; (-inf, 0] for log_likelihood; unbounded otherwise (stored scores).
 inline value_range metric_range(metric_kind k) noexcept {

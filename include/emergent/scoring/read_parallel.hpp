@@ -112,11 +112,13 @@ struct first_record_found {};
 /// which may throw; it sees part-relative lines too, and an error it throws makes the file be read
 /// again on one thread, where the error is reported with the line in the file).
 /// `parts` is the number of parts to cut the file into (0: `detail::parallel_parts`; fewer when
-/// the file has fewer lines).
-inline parallel_read_result read_file_parallel(
-    scorer& into, io::input_format format, const std::string& path, const std::string& source,
+/// the file has fewer lines). A template on the scorer's regular-expression type, so that
+/// including this header instantiates nothing.
+template <class Regex>
+parallel_read_result read_file_parallel(
+    basic_scorer<Regex>& into, io::input_format format, const std::string& path, const std::string& source,
     const io::input_options& options, unsigned threads, std::vector<io::reader_context>& contexts,
-    const std::function<void(std::size_t, const io::record&, const scorer::values_type&)>& on_record,
+    const std::function<void(std::size_t, const io::record&, const score_values&)>& on_record,
     const std::function<void(std::size_t)>& on_parts, const std::function<void(const io::record&)>& check = {},
     std::size_t parts = 0) {
   parallel_read_result result;
@@ -168,9 +170,9 @@ inline parallel_read_result read_file_parallel(
   std::mutex claims;
   std::size_t front = 1, back = n;
   bool stop = false;  // a part failed: claim nothing more
-  scorer snapshot = into;  // what `into` is restored to when a part fails
+  basic_scorer<Regex> snapshot = into;  // what `into` is restored to when a part fails
   into.begin_source(source);
-  std::vector<std::optional<scorer>> later(n);  // [front, n): the later parts' scorers
+  std::vector<std::optional<basic_scorer<Regex>>> later(n);  // [front, n): the later parts' scorers
   std::vector<std::size_t> lines(n, 0);
   std::exception_ptr failed;
   io::read_summary first_summary;  // of parts [0, front), read as one range
@@ -207,7 +209,7 @@ inline parallel_read_result read_file_parallel(
         k = --back;
       }
       try {
-        scorer& part = later[k].emplace(part_scorer);
+        basic_scorer<Regex>& part = later[k].emplace(part_scorer);
         part.begin_source(source);
         const io::record_sink sink = [&](const io::record& r) {
           if (check) check(r);
@@ -252,7 +254,7 @@ inline parallel_read_result read_file_parallel(
       result.line_offsets = std::move(offsets);
       // The parts' memory (values, document keys) is freed on the threads, not after them on this one.
       emergent::detail::parallel_for_each_index(n - front, threads, [&](std::size_t k) {
-        const std::optional<scorer> gone = std::move(later[front + k]);
+        const std::optional<basic_scorer<Regex>> gone = std::move(later[front + k]);
       });
       return result;
     } catch (...) {

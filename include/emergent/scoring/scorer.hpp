@@ -4,9 +4,14 @@
 ///        checks that every document counts once (one key per model, task, filter and document id
 ///        across sources; one filter per model and task), counts per metric the records scored and
 ///        those it does not apply to, refuses sums that overflow, and gives per-(model, task,
-///        metric) rows: a rate with a Wilson (1927) interval for 0/1 metrics, a mean with a
-///        Student t interval otherwise. Scorers of shards merge (`merge`) and travel as a
-///        versioned plain-number state (`state` / `from_state`, scoring/scorer_state.hpp).
+///        metric) aggregates (`aggregates`): a rate for 0/1 metrics, a mean otherwise. Scorers of
+///        shards merge (`merge`) and travel as a versioned plain-number state (`state` /
+///        `from_state`, scoring/scorer_state.hpp).
+///
+/// Three headers complete it, each paying for its own dependencies so that this one needs neither
+/// simdjson nor Boost.Math: scoring/read_file.hpp (`read_file`: a file of any format into a
+/// scorer, through io/dispatch.hpp), scoring/results.hpp (`results`: the rows with their Wilson or
+/// t intervals) and scoring/scorer_state_json.hpp (the state as JSON).
 #pragma once
 
 #include <algorithm>
@@ -14,10 +19,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -25,7 +30,6 @@
 #include <vector>
 
 #include "emergent/core/error.hpp"
-#include "emergent/io/dispatch.hpp"
 #include "emergent/io/framework_defaults.hpp"
 #include "emergent/io/logprob_audit.hpp"
 #include "emergent/io/record.hpp"
@@ -34,8 +38,6 @@
 #include "emergent/scoring/score_metric.hpp"
 #include "emergent/scoring/scorer_state.hpp"
 #include "emergent/stats/accumulators.hpp"
-#include "emergent/stats/intervals.hpp"
-#include "emergent/stats/range_intervals.hpp"
 
 namespace emergent::scoring {
 
@@ -73,17 +75,24 @@ struct metric_counts {
   std::uint64_t not_applicable = 0;  ///< records without one (see `not_applicable_reason`)
 };
 
-/// One aggregate row: a metric over the records of one (model, task).
-struct result_row {
-  std::string model;             ///< the model
-  std::string task;              ///< the task
-  std::string metric;            ///< the metric's name
-  std::uint64_t n = 0;           ///< records aggregated
-  double value = 0.0;            ///< the rate (0/1 metrics) or the mean
-  std::optional<double> lower;   ///< lower end of the interval (none for a mean of one record)
-  std::optional<double> upper;   ///< upper end of the interval
-  std::optional<double> stderr_; ///< standard error: sqrt(p(1-p)/n) for a rate, s/sqrt(n) for a mean
-  std::string interval;          ///< "wilson", "t", "t-log", "t-logit" (stats/range_intervals.hpp), or empty
+/// The aggregates of one (model, task), one entry per metric in each vector (in the order of
+/// `scorer::metrics()`); scoring/results.hpp turns them into rows with intervals.
+struct group_aggregates {
+  std::vector<binary_accumulator> binary;    ///< 0/1 metrics: successes and trials
+  std::vector<mean_accumulator> mean;        ///< other metrics: count, compensated sum, M2
+  std::vector<binary_accumulator> stored01;  ///< stored scores, as 0/1, while every value is 0 or 1
+  std::vector<bool> only01;                  ///< whether every stored value was 0 or 1
+  std::vector<double> largest;               ///< largest |value| per metric (for overflow messages)
+  std::vector<std::string> largest_at;       ///< where it was (file:line)
+  /// Empty aggregates for `m` metrics.
+  void resize(std::size_t m) {
+    binary.resize(m);
+    mean.resize(m);
+    stored01.resize(m);
+    only01.assign(m, true);
+    largest.assign(m, 0.0);
+    largest_at.resize(m);
+  }
 };
 
 namespace detail {
@@ -94,24 +103,6 @@ inline std::string short_number(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
-
-/// The aggregates of one (model, task), one entry per metric.
-struct group_scores {
-  std::vector<binary_accumulator> binary;
-  std::vector<mean_accumulator> mean;
-  std::vector<binary_accumulator> stored01;  // stored scores while every value is 0 or 1
-  std::vector<bool> only01;
-  std::vector<double> largest;  // largest |value| per metric, and where it was
-  std::vector<std::string> largest_at;
-  void resize(std::size_t m) {
-    binary.resize(m);
-    mean.resize(m);
-    stored01.resize(m);
-    only01.assign(m, true);
-    largest.assign(m, 0.0);
-    largest_at.resize(m);
-  }
-};
 
 /// Makes room for `extra` more elements in a vector or hash map, growing its capacity at least
 /// geometrically: merging many shards one after another then costs linear time (a reserve of the
@@ -161,21 +152,33 @@ inline std::uint64_t document_key(const io::record& r) noexcept {
 
 }  // namespace detail
 
-/// Scores records under a list of metrics and aggregates them per (model, task); see the file comment.
+/// What `scorer::add` returns: one value per metric, nullopt where the metric does not apply.
+using score_values = std::vector<std::optional<double>>;
+
+/// Scores records under a list of metrics and aggregates them per (model, task); see the file
+/// comment. Use it as `scorer` (= `basic_scorer<std::regex>`). `Regex` is the regular-expression
+/// type of the user patterns in the text settings (`regex:PATTERN` of `--extract`, `--normalize`,
+/// `--tokenize`; any type with std::regex's interface, as in metrics/generation_scoring.hpp). The
+/// class is a template so that a translation unit instantiates only the members it calls: the
+/// std::regex compiler behind the text settings and the containers behind the aggregates are
+/// compiled where a scorer is built or fed, not in every file that includes this header
+/// (docs/design.md, "What including a header costs").
 ///
-/// Use: `begin_source(name)` before the records of each file (or `read_file`, which does it),
-/// `add(record)` per record, `add_summary(reader summary)` per file, then `check_complete()` and
-/// `results()`. Errors: `parse_error` naming file, line and metric for a record a metric cannot
-/// score or whose value makes an aggregate overflow; `input_error` for a document seen in two
-/// sources, two filters of one (model, task), a record without model or task, a stored metric that
-/// no record has, and for merging scorers that do not match.
-class scorer {
+/// Use: `begin_source(name)` before the records of each file (or `read_file`, scoring/read_file.hpp,
+/// which does it), `add(record)` per record, `add_summary(reader summary)` per file, then
+/// `check_complete()` and `results(scorer)` (scoring/results.hpp). Errors: `parse_error` naming
+/// file, line and metric for a record a metric cannot score or whose value makes an aggregate
+/// overflow; `input_error` for a document seen in two sources, two filters of one (model, task), a
+/// record without model or task, a stored metric that no record has, and for merging scorers that
+/// do not match.
+template <class Regex = std::regex>
+class basic_scorer {
  public:
   /// What `add` returns: one value per metric, nullopt where the metric does not apply.
-  using values_type = std::vector<std::optional<double>>;
+  using values_type = score_values;
 
   /// A scorer with the given options; throws input_error for a level outside (0, 1) or max_tokens 0.
-  explicit scorer(scorer_options options = {}) : options_(std::move(options)) {
+  explicit basic_scorer(scorer_options options = {}) : options_(std::move(options)) {
     if (!(options_.level > 0 && options_.level < 1)) {
       throw input_error("--level: " + detail::short_number(options_.level) +
                         " is not a confidence level between 0 and 1 (e.g. 0.95)");
@@ -188,9 +191,9 @@ class scorer {
         throw input_error(std::string(option) + ": " + e.what());
       }
     };
-    text_.extract = setting("--extract", [&] { return answer_extractor::parse(options_.extract); });
-    text_.normalise = setting("--normalize", [&] { return parse_text_normaliser(normalisation()); });
-    text_.tokenise = setting("--tokenize", [&] { return text_tokeniser::parse(options_.tokenize); });
+    text_.extract = setting("--extract", [&] { return answer_extractor::template parse<Regex>(options_.extract); });
+    text_.normalise = setting("--normalize", [&] { return parse_text_normaliser<Regex>(normalisation()); });
+    text_.tokenise = setting("--tokenize", [&] { return text_tokeniser::template parse<Regex>(options_.tokenize); });
     auto_chosen_ = options_.metrics.empty();
     if (!options_.metrics.empty()) resolve(options_.metrics);
   }
@@ -298,21 +301,6 @@ class scorer {
     for (const auto& e : s.first_errors) {
       if (total_.first_errors.size() < 10) total_.first_errors.push_back(e);
     }
-  }
-
-  /// Reads a file of `format` into this scorer (begin_source, add for every record, add_summary) and
-  /// returns the reader's summary; `on_record(record, values)` is called after each record is scored.
-  io::read_summary read_file(
-      io::input_format format, const std::string& path, const io::input_options& read, io::reader_context& context,
-      const std::function<void(const io::record&, const values_type&)>& on_record = {}) {
-    begin_source(path);
-    const io::record_sink sink = [&](const io::record& r) {
-      const values_type& v = add(r);
-      if (on_record) on_record(r, v);
-    };
-    io::read_summary s = io::read_file(format, path, read, sink, context);
-    add_summary(s);
-    return s;
   }
 
   /// The checks that need every record: a stored metric that no record has is a misspelt name
@@ -424,52 +412,10 @@ class scorer {
     return out;
   }
 
-  /// The aggregate rows, by model, task and metric order. A rate (0/1 metrics, and stored scores
-  /// whose values were all 0 or 1) has the Wilson interval and stderr sqrt(p(1-p)/n); a mean has
-  /// the t interval and s/sqrt(n) when n >= 2. Throws input_error when a mean or an interval end
-  /// overflows a double.
-  [[nodiscard]] std::vector<result_row> results() const {
-    std::vector<result_row> out;
-    const auto& metrics = options_.metrics;
-    for (const auto& [key, g] : groups_) {
-      for (std::size_t i = 0; i < metrics.size(); ++i) {
-        const bool rate = metrics[i].binary || (metrics[i].kind == metric_kind::stored && g.only01[i]);
-        const binary_accumulator& counts = metrics[i].binary ? g.binary[i] : g.stored01[i];
-        result_row row;
-        row.n = rate ? counts.count() : g.mean[i].count();
-        if (row.n == 0) continue;
-        row.model = key.first;
-        row.task = key.second;
-        row.metric = metrics[i].name;
-        if (rate) {
-          row.value = counts.proportion();
-          const auto ci = wilson_interval(counts, options_.level);
-          row.lower = ci.lower;
-          row.upper = ci.upper;
-          row.stderr_ = std::sqrt(row.value * (1 - row.value) / static_cast<double>(row.n));
-          row.interval = "wilson";
-        } else {
-          row.value = g.mean[i].mean();
-          if (row.n >= 2) {
-            // inside the metric's range: log-t for one finite bound, logit-t for two (docs/statistics.md)
-            const auto ci = mean_interval_in_range(g.mean[i], metric_range(metrics[i].kind), options_.level);
-            row.lower = ci.interval.lower;
-            row.upper = ci.interval.upper;
-            row.stderr_ = g.mean[i].standard_error();
-            row.interval = interval_method_name(ci.method);
-          }
-        }
-        for (const auto& v : {std::optional<double>(row.value), row.lower, row.upper, row.stderr_}) {
-          if (v && !std::isfinite(*v)) {
-            throw input_error("model '" + key.first + "', task '" + key.second + "', " + metrics[i].name +
-                              ": the mean or its interval overflows a double (largest magnitude " +
-                              detail::short_number(g.largest[i]) + " at " + g.largest_at[i] + ")");
-          }
-        }
-        out.push_back(std::move(row));
-      }
-    }
-    return out;
+  /// The aggregates per (model, task), sorted by model and task (scoring/results.hpp turns them
+  /// into rows with intervals).
+  [[nodiscard]] const std::map<std::pair<std::string, std::string>, group_aggregates>& aggregates() const noexcept {
+    return groups_;
   }
 
   /// Adds `offset` to every line number this scorer holds of records read from `file` (kept values,
@@ -497,7 +443,7 @@ class scorer {
   /// `keep_values` is replayed record by record instead, which equals one pass exactly.
   /// Throws input_error for other metrics, level or max_tokens, for a document in both, for two
   /// filters of one (model, task), and parse_error when a replayed value overflows an aggregate.
-  void merge(const scorer& other) {
+  void merge(const basic_scorer& other) {
     check_compatible(other.options_, other.metrics_known() && metrics_known());
     if (!other.metrics_known()) {  // no record was added to it: only its reader counts
       add_summary(other.total_);
@@ -547,7 +493,7 @@ class scorer {
       // Each of the shard's groups is looked up once, not once per record.
       constexpr std::size_t unknown = std::numeric_limits<std::size_t>::max();
       std::vector<std::size_t> index(other.group_names_.size(), unknown);
-      std::vector<detail::group_scores*> target(other.group_names_.size(), nullptr);
+      std::vector<group_aggregates*> target(other.group_names_.size(), nullptr);
       if (options_.keep_values) {
         detail::reserve_more(kept_, other.kept_.size());
         detail::reserve_more(kept_values_, other.kept_values_.size());
@@ -689,7 +635,7 @@ class scorer {
   /// audits or extraction counts: they take their defaults); throws input_error naming the field for
   /// a state of another version, unknown metrics or settings, counts that disagree, or bad
   /// accumulator states.
-  [[nodiscard]] static scorer from_state(const scorer_state& s) {
+  [[nodiscard]] static basic_scorer from_state(const scorer_state& s) {
     if (s.version < scorer_state_oldest_version || s.version > scorer_state_version) {
       throw input_error("scorer state: version: " + std::to_string(s.version) + " is not a version this build reads (" +
                         std::to_string(scorer_state_oldest_version) + " to " + std::to_string(scorer_state_version) + ")");
@@ -705,9 +651,9 @@ class scorer {
     o.normalize = s.normalize;
     o.tokenize = s.tokenize;
     o.force_logprobs = s.force_logprobs;
-    scorer out = [&] {
+    basic_scorer out = [&] {
       try {
-        return scorer(o);
+        return basic_scorer(o);
       } catch (const input_error& e) {  // an unknown --extract, --normalize or --tokenize
         throw input_error(std::string("scorer state: settings: ") + e.what());
       }
@@ -866,7 +812,7 @@ class scorer {
 
   /// Adds one record's values to its group; first checks that no sum overflows, so a bad record
   /// leaves every aggregate as it was.
-  void accumulate(detail::group_scores& g, const values_type& values, const std::string& source, std::size_t line) {
+  void accumulate(group_aggregates& g, const values_type& values, const std::string& source, std::size_t line) {
     const auto& metrics = options_.metrics;
     if (g.binary.empty()) g.resize(metrics.size());
     staged_.assign(g.mean.begin(), g.mean.end());
@@ -920,7 +866,7 @@ class scorer {
   std::vector<twin> twins_;
   std::string auto_reason_;
   bool auto_chosen_ = false;  // the metrics were chosen from the first record
-  std::map<std::pair<std::string, std::string>, detail::group_scores> groups_;
+  std::map<std::pair<std::string, std::string>, group_aggregates> groups_;
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> filter_of_;  // -> filter, where
   detail::document_table documents_;  // document key -> source index
   std::vector<std::string> sources_;
@@ -937,5 +883,8 @@ class scorer {
   std::vector<double> kept_values_;  // metrics.size() per kept record; NaN: not applicable
   std::string kept_source_;
 };
+
+/// The scorer with std::regex for the user patterns of the text settings.
+using scorer = basic_scorer<>;
 
 }  // namespace emergent::scoring

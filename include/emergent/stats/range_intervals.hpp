@@ -25,14 +25,9 @@
 #include "emergent/core/interval.hpp"
 #include "emergent/stats/accumulators.hpp"
 #include "emergent/stats/intervals.hpp"
+#include "emergent/stats/value_range.hpp"
 
 namespace emergent {
-
-/// The range [lower, upper] the values of a metric can take; an infinite end is an open side.
-struct value_range {
-  double lower = -std::numeric_limits<double>::infinity();  ///< smallest possible value (or -inf)
-  double upper = std::numeric_limits<double>::infinity();   ///< largest possible value (or +inf)
-};
 
 /// How `mean_interval_in_range` built its interval.
 enum class mean_interval_method {

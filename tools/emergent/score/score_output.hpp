@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <emergent/io/compute.hpp>
+#include <emergent/scoring/results.hpp>
 #include <emergent/scoring/scorer.hpp>
 
 namespace emergent::cli::score {
@@ -44,7 +45,7 @@ inline std::string number(double v) {
 /// joined with the compute table; returns whether some FLOPs were derived as 6ND.
 inline bool write_per_model(std::ostream& out, const scoring::scorer& sc, const std::vector<io::compute_entry>& compute,
                             bool json_out) {
-  const std::vector<scoring::result_row> rows = sc.results();  // throws before anything is written
+  const std::vector<scoring::result_row> rows = scoring::results(sc);  // throws before anything is written
   if (json_out) {
     out << "{\"aggregates\": [";
   } else {

@@ -2,7 +2,7 @@
 // fields with doubled quotes, quoted fields spanning lines, CRLF endings, UTF-8 validated per line.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <cstddef>
 #include <string>

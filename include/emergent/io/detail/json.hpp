@@ -3,7 +3,7 @@
 // values or as strings ("-0.41", "True"), and turning simdjson errors into parse_error.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <algorithm>
 #include <charconv>

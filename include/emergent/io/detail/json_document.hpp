@@ -4,7 +4,7 @@
 // A malformed element can then be skipped without losing the rest of the file.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <optional>
 #include <string>

@@ -2,7 +2,7 @@
 // count it, detect duplicated example ids, deliver it, and apply the bad-record policy.
 #pragma once
 
-#include <simdjson.h>
+#include "emergent/io/detail/simdjson.hpp"
 
 #include <string>
 #include <string_view>
