@@ -176,6 +176,11 @@ parallel_read_result read_file_parallel(
   std::vector<std::size_t> lines(n, 0);
   std::exception_ptr failed;
   io::read_summary first_summary;  // of parts [0, front), read as one range
+  const auto give_up = [&] {  // in a catch block: keep the first failure, let no thread claim more
+    const std::lock_guard<std::mutex> lock(claims);
+    stop = true;
+    if (!failed) failed = std::current_exception();
+  };
   emergent::detail::run_workers(threads, [&](unsigned t) {
     io::reader_context& context = contexts[t];
     if (t == 0) {
@@ -195,9 +200,7 @@ parallel_read_result read_file_parallel(
         into.add_summary(first_summary);
         lines[0] = context.lines;
       } catch (...) {
-        const std::lock_guard<std::mutex> lock(claims);
-        stop = true;
-        if (!failed) failed = std::current_exception();
+        give_up();
       }
       return;
     }
@@ -219,9 +222,7 @@ parallel_read_result read_file_parallel(
         part.add_summary(io::read_file_lines(format, path, ranges[k], part_options, sink, context));
         lines[k] = context.lines;
       } catch (...) {
-        const std::lock_guard<std::mutex> lock(claims);
-        stop = true;
-        if (!failed) failed = std::current_exception();
+        give_up();
         return;
       }
     }
@@ -239,9 +240,7 @@ parallel_read_result read_file_parallel(
         later[k]->shift_lines(path, offsets[k]);
         into.merge(*later[k]);
       }
-      for (std::size_t k = 0; k < n; ++k) {
-        if (k > 0 && k < front) continue;
-        const io::read_summary& s = k == 0 ? first_summary : later[k]->summary();
+      const auto add = [&](const io::read_summary& s) {  // in file order
         result.summary.read += s.read;
         result.summary.delivered += s.delivered;
         result.summary.skipped += s.skipped;
@@ -249,7 +248,9 @@ parallel_read_result read_file_parallel(
         for (const auto& e : s.first_errors) {
           if (result.summary.first_errors.size() < options.max_listed) result.summary.first_errors.push_back(e);
         }
-      }
+      };
+      add(first_summary);
+      for (std::size_t k = front; k < n; ++k) add(later[k]->summary());
       result.parts = n;
       result.line_offsets = std::move(offsets);
       // The parts' memory (values, document keys) is freed on the threads, not after them on this one.

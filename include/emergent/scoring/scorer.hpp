@@ -104,19 +104,14 @@ inline std::string short_number(double v) {
   return buf;
 }
 
-/// Makes room for `extra` more elements in a vector or hash map, growing its capacity at least
-/// geometrically: merging many shards one after another then costs linear time (a reserve of the
-/// exact size would reallocate or rehash everything at every merge).
+/// Makes room for `extra` more elements in a container with `capacity()` and `reserve()` (a vector,
+/// the document table), growing its capacity at least geometrically: merging many shards one after
+/// another then costs linear time (a reserve of the exact size would reallocate or rehash
+/// everything at every merge).
 template <class Container>
 void reserve_more(Container& c, std::size_t extra) {
   const std::size_t wanted = c.size() + extra;
-  if constexpr (requires { c.capacity(); }) {
-    if (wanted > c.capacity()) c.reserve(std::max(wanted, 2 * c.capacity()));
-  } else {
-    if (static_cast<double>(wanted) > static_cast<double>(c.bucket_count()) * static_cast<double>(c.max_load_factor())) {
-      c.reserve(std::max(wanted, 2 * c.size()));
-    }
-  }
+  if (wanted > c.capacity()) c.reserve(std::max(wanted, 2 * c.capacity()));
 }
 
 /// One record's values, kept in order by a scorer with `keep_values`.

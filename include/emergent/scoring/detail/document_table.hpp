@@ -67,15 +67,17 @@ class document_table {
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   /// Documents (other than the key 0) it holds before it grows: 70% of the slots.
-  [[nodiscard]] std::size_t capacity() const noexcept { return keys_.size() / 10 * 7 + keys_.size() % 10 * 7 / 10; }
+  [[nodiscard]] std::size_t capacity() const noexcept { return limit(keys_.size()); }
   /// Makes room for `n` documents.
   void reserve(std::size_t n) {
     std::size_t slots = 16;
-    while (slots / 10 * 7 + slots % 10 * 7 / 10 < n) slots *= 2;
+    while (limit(slots) < n) slots *= 2;
     if (slots > keys_.size()) grow(slots);
   }
 
  private:
+  /// Documents a table of `slots` slots holds before it grows (70%: linear probing stays short).
+  [[nodiscard]] static constexpr std::size_t limit(std::size_t slots) noexcept { return slots * 7 / 10; }
   [[nodiscard]] std::size_t stored() const noexcept { return size_ - (has_zero_ ? 1 : 0); }
 
   /// Fibonacci hashing: the high bits of key * 2^64 / phi (keys of a weak hash spread evenly).
