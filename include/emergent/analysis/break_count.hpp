@@ -45,7 +45,8 @@ struct break_count {
 /// residualised on it, and statistic = m'(I-H)y / (sigma sqrt(m'(I-H)m)) with sigma^2 = RSS/(n - p0 - 2K)
 /// and p = 2 P(T_{n - p0 - 2K} > |statistic|) (Muggeo 2016).
 /// Throws input_error for invalid x, y or k < 2; numerical_error when the null design is singular.
-[[nodiscard]] inline break_test_result pscore_test_more(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_test_result pscore_test_more(std::span<const double> x, std::span<const double> y,
                                                         std::span<const double> breakpoints,
                                                         segmented_shape shape = segmented_shape::continuous,
                                                         const break_test_options& options = {}) {
@@ -102,7 +103,8 @@ struct break_count {
 ///   K+1 (`pscore_test` for K = 0, `pscore_test_more` otherwise) rejects at alpha / max_breaks.
 /// Adds a warning when the curve has fewer than 5 points per segment of the largest model or when
 /// the two criteria disagree.
-[[nodiscard]] inline break_count choose_breaks(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_count choose_breaks(std::span<const double> x, std::span<const double> y,
                                                const break_count_options& options = {}) {
   constexpr const char* fn = "choose_breaks";
   if (options.max_breaks < 1 || options.max_breaks > 3) {

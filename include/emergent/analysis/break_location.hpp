@@ -65,7 +65,8 @@ inline bool narrower_than_gap(const confidence_interval& iv, const breakpoint_es
 /// RSS(psi) is evaluated exactly (a linear fit at each psi) on a grid of 64 points per interval
 /// between observed x values, and the edges are refined by bisection.
 /// Throws input_error as `fit_segmented` or when options.breaks != 1 or the shape is a step.
-[[nodiscard]] inline profile_location breakpoint_profile_interval(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] profile_location breakpoint_profile_interval(std::span<const double> x, std::span<const double> y,
                                                                   const segmented_options& options = {}) {
   constexpr const char* fn = "breakpoint_profile_interval";
   if (options.breaks != 1 || options.shape == segmented_shape::step) {
@@ -157,7 +158,8 @@ template <class Resample>
 /// Residual bootstrap of the (first) breakpoint location: resamples the residuals of the fitted
 /// segmented model, rescaled by sqrt(n / df_residual) to undo their shrinkage, adds them to the
 /// fitted values and refits exactly (Efron & Tibshirani 1993, ch. 9); percentile interval.
-[[nodiscard]] inline bootstrap_location breakpoint_bootstrap(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_location breakpoint_bootstrap(std::span<const double> x, std::span<const double> y,
                                                              const segmented_options& options = {},
                                                              const location_bootstrap_options& boot = {}) {
   const segmented_fit f = fit_segmented(x, y, options);
@@ -178,7 +180,8 @@ template <class Resample>
 }
 
 /// Break location with Wald (R-style), profile-likelihood and residual-bootstrap intervals.
-[[nodiscard]] inline break_location locate_breakpoint(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_location locate_breakpoint(std::span<const double> x, std::span<const double> y,
                                                       const segmented_options& options = {},
                                                       const location_bootstrap_options& boot = {}) {
   break_location out;

@@ -94,7 +94,8 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
 /// "davies_test: y is constant: ..."), or y fitted exactly (zero residual variance) at a candidate
 /// break (RSS below 2^-80 of the total sum of squares), where s(psi) = b/(σ̂·se) divides rounding
 /// noise by rounding noise (R returns NaN or a meaningless p-value there).
-[[nodiscard]] inline break_test_result davies_test(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_test_result davies_test(std::span<const double> x, std::span<const double> y,
                                                    const break_test_options& options = {}) {
   constexpr const char* fn = "davies_test";
   detail::break_test_check(x, y, options, fn);
@@ -183,7 +184,8 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
 }
 
 /// Davies' test on a scaling curve; see the span overload.
-[[nodiscard]] inline break_test_result davies_test(const scaling_curve& curve, const break_test_options& options = {}) {
+template <class Deferred = void>
+[[nodiscard]] break_test_result davies_test(const scaling_curve& curve, const break_test_options& options = {}) {
   curve.validate();
   return davies_test(std::span<const double>(curve.x), std::span<const double>(curve.y), options);
 }
@@ -199,7 +201,8 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
 ///   statistic = m'(I-H)y / (sigma sqrt(m'(I-H)m)), p = 2 P(T_{n-2} > |statistic|) (two-sided).
 ///
 /// Throws input_error as `davies_test`.
-[[nodiscard]] inline break_test_result pscore_test(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_test_result pscore_test(std::span<const double> x, std::span<const double> y,
                                                    const break_test_options& options = {}) {
   constexpr const char* fn = "pscore_test";
   detail::break_test_check(x, y, options, fn);
@@ -256,7 +259,8 @@ inline std::vector<double> r_seq(double from, double to, std::size_t k) {
 }
 
 /// The pseudo-score test on a scaling curve; see the span overload.
-[[nodiscard]] inline break_test_result pscore_test(const scaling_curve& curve, const break_test_options& options = {}) {
+template <class Deferred = void>
+[[nodiscard]] break_test_result pscore_test(const scaling_curve& curve, const break_test_options& options = {}) {
   curve.validate();
   return pscore_test(std::span<const double>(curve.x), std::span<const double>(curve.y), options);
 }

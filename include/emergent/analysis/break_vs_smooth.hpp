@@ -44,7 +44,8 @@ struct break_vs_smooth_result {
 /// segmented model, and p = (1 + #{T* >= T}) / (1 + B) (parametric bootstrap LR test, McLachlan
 /// 1987). The models are not nested, so the reference distribution must come from the bootstrap.
 /// Throws input_error as `fit_segmented`, or when no smooth model is given or replicates < 1.
-[[nodiscard]] inline break_vs_smooth_result break_vs_smooth_test(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] break_vs_smooth_result break_vs_smooth_test(std::span<const double> x, std::span<const double> y,
                                                                  const break_vs_smooth_options& options = {}) {
   constexpr const char* fn = "break_vs_smooth_test";
   if (options.smooth.empty()) throw input_error(std::string(fn) + ": smooth: no candidate model");

@@ -100,7 +100,8 @@ struct grokking_result {
 /// breakpoint of the test curve on log10(step) (`fit_segmented`, one break) with Davies' test. Any
 /// two progress measures may be given (for instance a loss with direction falling). The break is
 /// omitted (not an error) when the curve has too few points for it.
-[[nodiscard]] inline grokking_result grokking_delay(std::span<const double> steps, std::span<const double> train,
+template <class Deferred = void>
+[[nodiscard]] grokking_result grokking_delay(std::span<const double> steps, std::span<const double> train,
                                                     std::span<const double> test, const grokking_options& options = {}) {
   grokking_result out;
   out.train = first_crossing(steps, train, options.train_threshold, options.train_direction);

@@ -130,7 +130,8 @@ struct curve_call {
   double width = std::numeric_limits<double>::infinity();
 };
 
-inline curve_call shape_criteria(std::span<const double> x, std::span<const double> y, const mirage_options& o,
+template <class Deferred = void>
+curve_call shape_criteria(std::span<const double> x, std::span<const double> y, const mirage_options& o,
                               bool with_score) {
   curve_call c;
   const auto [mn, mx] = std::minmax_element(y.begin(), y.end());
@@ -265,7 +266,8 @@ inline double monotone_width(std::span<const double> x, std::span<const double> 
 /// same examples for both metrics, resampled within each model) give each verdict's probability and
 /// the percentile interval of the width ratio; below min_probability the verdict is marked uncertain.
 /// Throws input_error for mismatched sizes, non-finite scores, empty models, or repeated x.
-[[nodiscard]] inline mirage_result mirage_analysis(std::span<const double> x, std::vector<std::vector<double>> hard,
+template <class Deferred = void>
+[[nodiscard]] mirage_result mirage_analysis(std::span<const double> x, std::vector<std::vector<double>> hard,
                                                    std::vector<std::vector<double>> soft,
                                                    const mirage_options& options = {}) {
   constexpr const char* fn = "mirage_analysis";

@@ -382,7 +382,8 @@ void seg_tuples(std::size_t k, std::size_t first, std::size_t last, std::size_t 
 ///
 /// Throws input_error for mismatched lengths, non-finite values, a break count outside 1..3, or
 /// too few distinct x values for the requested breaks.
-[[nodiscard]] inline segmented_fit fit_segmented(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] segmented_fit fit_segmented(std::span<const double> x, std::span<const double> y,
                                                  const segmented_options& options = {}) {
   constexpr const char* fn = "fit_segmented";
   if (options.breaks < 1 || options.breaks > 3) {
@@ -574,7 +575,8 @@ void seg_tuples(std::size_t k, std::size_t first, std::size_t last, std::size_t 
 }
 
 /// Fits a segmented regression to a scaling curve (x = log of compute, y = metric); see the span overload.
-[[nodiscard]] inline segmented_fit fit_segmented(const scaling_curve& curve, const segmented_options& options = {}) {
+template <class Deferred = void>
+[[nodiscard]] segmented_fit fit_segmented(const scaling_curve& curve, const segmented_options& options = {}) {
   curve.validate();
   return fit_segmented(std::span<const double>(curve.x), std::span<const double>(curve.y), options);
 }

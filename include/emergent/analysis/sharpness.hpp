@@ -81,7 +81,8 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
 /// fit layer (`fit_xy`, unweighted); its k is reported per decade (k / log10(base)) and the
 /// 10-90% rise width is 2 ln 9 / |k| decades.
 /// Throws input_error as `breakthroughness` or when se has the wrong length or a negative entry.
-[[nodiscard]] inline sharpness measure_sharpness(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>
+[[nodiscard]] sharpness measure_sharpness(std::span<const double> x, std::span<const double> y,
                                                  std::span<const double> se = {}, double log_base = 10.0,
                                                  const sharpness_options& options = {}) {
   constexpr const char* fn = "measure_sharpness";
@@ -135,7 +136,8 @@ inline void observed_rise(std::span<const double> x, std::span<const double> y, 
 }
 
 /// Sharpness of a scaling curve: sorted by x; standard errors from its intervals read as +/-1.96 se.
-[[nodiscard]] inline sharpness measure_sharpness(const scaling_curve& curve, const sharpness_options& options = {}) {
+template <class Deferred = void>
+[[nodiscard]] sharpness measure_sharpness(const scaling_curve& curve, const sharpness_options& options = {}) {
   curve.validate();
   const scaling_curve c = curve.sorted();
   std::vector<double> se;

@@ -32,7 +32,8 @@ struct backtest_result {
 /// Fits `model` to all points but the `holdout` largest-x ones and scores the prediction of those:
 /// how predictable the curve was from its smaller scales (Caballero et al. 2022, §3, "extrapolation").
 /// Throws `input_error` when holdout is 0 or leaves fewer training points than parameters.
-[[nodiscard]] inline backtest_result extrapolation_backtest(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] backtest_result extrapolation_backtest(std::span<const double> x, std::span<const double> y,
                                                             fit_model model, std::size_t holdout,
                                                             const fit_options& options = {},
                                                             std::span<const double> weights = {}) {

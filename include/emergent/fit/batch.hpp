@@ -33,7 +33,8 @@ void parallel_for_each_index(std::size_t count, unsigned threads, Task&& task) {
 /// Fits `model` to every curve (as `fit_curve` does) on `threads` threads (0: all cores). The i-th
 /// result belongs to the i-th curve; results are identical for any thread count. An invalid curve
 /// throws its `input_error` (prefixed by the curve index) after the other threads stop.
-[[nodiscard]] inline std::vector<fit_result> fit_batch(std::span<const scaling_curve> curves, fit_model model,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] std::vector<fit_result> fit_batch(std::span<const scaling_curve> curves, fit_model model,
                                                        const fit_options& options = {}, unsigned threads = 0) {
   std::vector<fit_result> out(curves.size());
   parallel_for_each_index(curves.size(), threads, [&](std::size_t i) {
@@ -48,7 +49,8 @@ void parallel_for_each_index(std::size_t count, unsigned threads, Task&& task) {
 
 /// Bootstraps every curve (`bootstrap_fit` on its x, y and weights) on `threads` threads; curve i uses
 /// the seed replicate_seed(bo.resampling.seed, i), so results do not depend on the thread count.
-[[nodiscard]] inline std::vector<fit_bootstrap_result> bootstrap_batch(std::span<const scaling_curve> curves, fit_model model,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] std::vector<fit_bootstrap_result> bootstrap_batch(std::span<const scaling_curve> curves, fit_model model,
                                                                    const fit_options& options = {},
                                                                    const fit_bootstrap_options& bo = {}, unsigned threads = 0) {
   std::vector<fit_bootstrap_result> out(curves.size());

@@ -38,7 +38,8 @@ struct model_comparison_row {
 /// Fits every model in `models` to (x, y) and returns the rows sorted by AICc (best first), with
 /// ΔAICc and Akaike weights. Models with more parameters than points are skipped; a model whose AICc
 /// is infinite (n ≤ p + 2) gets weight 0. Throws `input_error` when no model can be fitted.
-[[nodiscard]] inline std::vector<model_comparison_row> compare_models(std::span<const double> x, std::span<const double> y,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] std::vector<model_comparison_row> compare_models(std::span<const double> x, std::span<const double> y,
                                                                       std::span<const model_spec> models,
                                                                       const fit_options& options = {},
                                                                       std::span<const double> weights = {}) {
@@ -76,7 +77,8 @@ struct lrt_result {
 /// T = n·ln(RSS₀/RSS₁); replicates y* = ŷ₀ + ε, ε ~ N(0, s₀²/w_i) with s₀² = RSS₀/(n − p₀), are refitted
 /// under both models (McLachlan 1987). The bootstrap avoids the χ² approximation, which fails when the
 /// null sits on the boundary or nuisance parameters vanish under it (a logistic's x0 when k → 0).
-[[nodiscard]] inline lrt_result bootstrap_lrt(std::span<const double> x, std::span<const double> y, model_spec null_model,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] lrt_result bootstrap_lrt(std::span<const double> x, std::span<const double> y, model_spec null_model,
                                               model_spec alt_model, const resampling_options& resampling = {},
                                               const fit_options& options = {}, std::span<const double> weights = {}) {
   if (resampling.replicates < 1) throw input_error("bootstrap_lrt: resampling.replicates: must be at least 1");

@@ -403,7 +403,8 @@ template <class M>
 /// Throws `input_error` naming the argument and index on mismatched lengths, non-finite values,
 /// non-positive weights, fewer points than parameters, a single distinct x, or a bad option. A fit
 /// that runs but cannot be trusted is reported through `fit_result::status` and `flags`, never thrown.
-[[nodiscard]] inline fit_result fit_xy(std::span<const double> x, std::span<const double> y, fit_model model,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] fit_result fit_xy(std::span<const double> x, std::span<const double> y, fit_model model,
                                        const fit_options& options = {}, std::span<const double> weights = {}) {
   const detail::fit_data d = detail::fit_prepare(x, y, weights, options, model, "fit_xy");
   return visit_fit_model(model, [&](auto m) { return detail::fit_grown<decltype(m)>(d, options); });
@@ -428,7 +429,8 @@ template <class M>
 
 /// Fits `model` to a scaling curve (x = log10 quantity). Points are weighted by 1/σ² from their
 /// intervals when the curve has intervals and `options.use_weights` is true. Validates the curve first.
-[[nodiscard]] inline fit_result fit_curve(const scaling_curve& curve, fit_model model, const fit_options& options = {}) {
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] fit_result fit_curve(const scaling_curve& curve, fit_model model, const fit_options& options = {}) {
   curve.validate();
   std::vector<double> w;
   if (options.use_weights) w = curve_weights(curve);

@@ -63,7 +63,8 @@ struct profile_interval {
 /// Venzon & Moolgavkar 1988; Bates & Watts 1988, §6.1). Unlike the Wald interval it follows the
 /// curvature of the model and is open (flagged) when the data cannot bound the parameter.
 /// `fit` must be the result of `fit_xy` on the same data and options (it supplies the optimum).
-[[nodiscard]] inline profile_interval profile_likelihood(std::span<const double> x, std::span<const double> y,
+template <class Policy = detail::math_policy>  // Boost.Math policy; a template so that callers alone instantiate the t quantile
+[[nodiscard]] profile_interval profile_likelihood(std::span<const double> x, std::span<const double> y,
                                                          const fit_result& fit, std::string_view name,
                                                          double level = 0.95, const fit_options& options = {},
                                                          std::span<const double> weights = {}) {
@@ -75,7 +76,7 @@ struct profile_interval {
   fit_options o = options;
   o.breaks = fit.model == fit_model::bnsl ? fit.breaks : options.breaks;
   const detail::fit_data d = detail::fit_prepare(x, y, weights, o, fit.model, "profile_likelihood");
-  const double t = fit.t_quantile(level);
+  const double t = fit.template t_quantile<Policy>(level);
   const double threshold = fit.rss * (1 + t * t / static_cast<double>(fit.dof()));
   profile_interval out;
   out.name = std::string(name);
@@ -162,8 +163,9 @@ struct prediction_band {
 /// Confidence and prediction bands at `x` by the delta method: g = ∂ŷ/∂p at the estimate, C the
 /// covariance, s² = RSS/(n − p), t the Student-t quantile with n − p degrees of freedom (Seber & Wild
 /// 1989, §5.1). Bands are infinite when the covariance is.
-[[nodiscard]] inline prediction_band predict_band(const fit_result& fit, std::span<const double> x, double level = 0.95) {
-  const double t = fit.t_quantile(level);
+template <class Policy = detail::math_policy>  // Boost.Math policy; a template so that callers alone instantiate the t quantile
+[[nodiscard]] prediction_band predict_band(const fit_result& fit, std::span<const double> x, double level = 0.95) {
+  const double t = fit.template t_quantile<Policy>(level);
   const double s2 = fit.dof() > 0 ? fit.rss / static_cast<double>(fit.dof()) : std::numeric_limits<double>::infinity();
   prediction_band b;
   for (double xi : x) {
@@ -214,24 +216,38 @@ struct fit_bootstrap_result {
 namespace detail {
 
 
+/// Fills the replicate matrix, the percentile interval and the standard deviation of each parameter.
+/// (Plain loops: Eigen expressions here would be instantiated in every translation unit.)
 inline void fit_summarise(fit_bootstrap_result& b, const std::vector<Eigen::VectorXd>& rows, std::size_t p, double level) {
-  b.replicates.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p));
-  for (std::size_t i = 0; i < rows.size(); ++i) b.replicates.row(static_cast<Eigen::Index>(i)) = rows[i].transpose();
-  b.lower.setConstant(static_cast<Eigen::Index>(p), std::numeric_limits<double>::infinity());
-  b.upper = b.lower;
-  b.std_errors = b.lower;
+  const auto np = static_cast<Eigen::Index>(p);
+  b.replicates.resize(static_cast<Eigen::Index>(rows.size()), np);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (Eigen::Index j = 0; j < np; ++j) b.replicates(static_cast<Eigen::Index>(i), j) = rows[i](j);
+  }
+  b.lower.resize(np);
+  b.upper.resize(np);
+  b.std_errors.resize(np);
+  for (Eigen::Index j = 0; j < np; ++j) {
+    b.lower(j) = b.upper(j) = b.std_errors(j) = std::numeric_limits<double>::infinity();
+  }
   if (rows.size() < 2) {
     throw numerical_error("bootstrap: fewer than 2 replicates could be fitted (" + std::to_string(b.failed) + " failed)");
   }
-  for (std::size_t j = 0; j < p; ++j) {
-    const auto jj = static_cast<Eigen::Index>(j);
-    std::vector<double> col(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) col[i] = rows[i](jj);
+  const auto count = static_cast<double>(rows.size());
+  std::vector<double> col(rows.size());
+  for (Eigen::Index j = 0; j < np; ++j) {
+    double mean = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      col[i] = rows[i](j);
+      mean += col[i];
+    }
+    mean /= count;
+    double ss = 0;
+    for (const double v : col) ss += (v - mean) * (v - mean);
+    b.std_errors(j) = std::sqrt(ss / (count - 1));
     std::sort(col.begin(), col.end());
-    b.lower(jj) = quantile_sorted(col.data(), col.size(), (1 - level) / 2);
-    b.upper(jj) = quantile_sorted(col.data(), col.size(), (1 + level) / 2);
-    const double mean = b.replicates.col(jj).mean();
-    b.std_errors(jj) = std::sqrt((b.replicates.col(jj).array() - mean).square().sum() / static_cast<double>(rows.size() - 1));
+    b.lower(j) = quantile_sorted(col.data(), col.size(), (1 - level) / 2);
+    b.upper(j) = quantile_sorted(col.data(), col.size(), (1 + level) / 2);
   }
 }
 
@@ -244,7 +260,8 @@ inline void fit_check_bootstrap_options(const fit_bootstrap_options& bo, const c
 
 /// Bootstraps the parameters of `model` fitted to (x, y) (residual, wild or pairs resampling, see
 /// `fit_bootstrap_kind`); every replicate is refitted globally by `fit_xy`. Deterministic given the seed.
-[[nodiscard]] inline fit_bootstrap_result bootstrap_fit(std::span<const double> x, std::span<const double> y, fit_model model,
+template <class Deferred = void>  // a template only so that the fitter is compiled where it is called
+[[nodiscard]] fit_bootstrap_result bootstrap_fit(std::span<const double> x, std::span<const double> y, fit_model model,
                                                     const fit_options& options = {}, const fit_bootstrap_options& bo = {},
                                                     std::span<const double> weights = {}) {
   detail::fit_check_bootstrap_options(bo, "bootstrap_fit");

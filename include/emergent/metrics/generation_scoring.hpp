@@ -205,6 +205,8 @@ struct generation_scorer {
 
   /// Scores `prediction` against `references` (at least one; throws `input_error` otherwise).
   /// Throws `input_error` when tokenisation fails (invalid UTF-8 with `codepoints`).
+  /// (A template only so that the edit-distance kernels are compiled where a scorer is called.)
+  template <class Deferred = void>
   [[nodiscard]] generation_score operator()(std::string_view prediction, std::span<const std::string> references) const {
     if (references.empty()) throw input_error("generation_scorer: no reference to compare the prediction with");
     generation_score s;

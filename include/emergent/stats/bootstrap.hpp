@@ -101,7 +101,8 @@ inline double jackknife_acceleration(std::span<const double> values, std::span<c
 
 /// Fills result.interval, standard_error and bias from result.replicates and result.estimate.
 /// For BCa, `acceleration` is the jackknife a.
-inline void finish_interval(bootstrap_result& result, bootstrap_method method, double level, double acceleration) {
+template <class Policy = math_policy>  // only callers instantiate the Boost.Math normal quantile
+void finish_interval(bootstrap_result& result, bootstrap_method method, double level, double acceleration) {
   const auto& reps = result.replicates;
   if (!std::isfinite(result.estimate)) {
     throw numerical_error("bootstrap: the statistic of the original sample is not finite (" +
@@ -130,7 +131,7 @@ inline void finish_interval(bootstrap_result& result, bootstrap_method method, d
   double p_lo = alpha / 2.0;
   double p_hi = 1.0 - alpha / 2.0;
   if (method == bootstrap_method::bca && *smallest != *largest) {
-    const boost::math::normal_distribution<double, math_policy> standard;
+    const boost::math::normal_distribution<double, Policy> standard;
     std::size_t below = 0;
     std::size_t equal = 0;
     for (double r : reps) {
@@ -226,7 +227,8 @@ template <sample_statistic Statistic>
 /// resample (theta*_b = (1/n) sum of n scores drawn with replacement); BCa's jackknife is closed
 /// form, theta_(i) = (S - x_i) / (n - 1). Same replicates as `bootstrap(scores, mean)` up to
 /// rounding. Throws as bootstrap().
-[[nodiscard]] inline bootstrap_result bootstrap_mean(std::span<const double> scores,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_result bootstrap_mean(std::span<const double> scores,
                                                      bootstrap_method method = bootstrap_method::percentile,
                                                      const bootstrap_options& options = {}) {
   detail::check_options(options, method, "bootstrap_mean");
@@ -264,7 +266,8 @@ template <sample_statistic Statistic>
 /// sum c*_j values[j] / n. Exactly the distribution of index resampling, at a cost independent
 /// of n. BCa's jackknife is closed form per category. Throws input_error when the lengths differ,
 /// a value is not finite, the counts sum to 0, or as bootstrap().
-[[nodiscard]] inline bootstrap_result bootstrap_counts(std::span<const double> values,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_result bootstrap_counts(std::span<const double> values,
                                                        std::span<const std::uint64_t> counts,
                                                        bootstrap_method method = bootstrap_method::percentile,
                                                        const bootstrap_options& options = {}) {
@@ -327,7 +330,8 @@ template <sample_statistic Statistic>
 /// Bootstrap of a proportion (successes out of n binary outcomes) by count resampling:
 /// k*_b ~ Binomial(n, k/n), theta*_b = k*_b / n. See bootstrap_counts().
 /// Throws input_error when n = 0, successes > n, or as bootstrap().
-[[nodiscard]] inline bootstrap_result bootstrap_proportion(std::uint64_t successes, std::uint64_t n,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_result bootstrap_proportion(std::uint64_t successes, std::uint64_t n,
                                                            bootstrap_method method = bootstrap_method::percentile,
                                                            const bootstrap_options& options = {}) {
   if (n == 0) throw input_error("bootstrap_proportion: n: 0 trials (empty group)");
@@ -346,7 +350,8 @@ template <sample_statistic Statistic>
 /// and theta*_r = sum c*_j (values_a[j] - values_b[j]) / n, the same distribution as resampling the
 /// items jointly (bootstrap_mean_difference), at a cost independent of n. Throws input_error when
 /// the three spans differ in length, a value is not finite, the counts sum to 0, or as bootstrap().
-[[nodiscard]] inline bootstrap_result bootstrap_paired_counts(std::span<const double> values_a,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_result bootstrap_paired_counts(std::span<const double> values_a,
                                                               std::span<const double> values_b,
                                                               std::span<const std::uint64_t> counts,
                                                               bootstrap_method method = bootstrap_method::percentile,
@@ -429,7 +434,8 @@ template <paired_statistic Statistic>
 
 /// Paired bootstrap of the difference of means, mean(a) - mean(b), over the same items (indices
 /// resampled jointly; no resample is materialised). Throws as bootstrap_paired().
-[[nodiscard]] inline bootstrap_result bootstrap_mean_difference(std::span<const double> a, std::span<const double> b,
+template <class Deferred = void>
+[[nodiscard]] bootstrap_result bootstrap_mean_difference(std::span<const double> a, std::span<const double> b,
                                                                 bootstrap_method method = bootstrap_method::percentile,
                                                                 const bootstrap_options& options = {}) {
   detail::check_options(options, method, "bootstrap_mean_difference");

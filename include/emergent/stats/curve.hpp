@@ -134,7 +134,8 @@ template <std::derived_from<mean_accumulator> Accumulator>
 /// `bootstrap.level` replaced by options.level), n = number of scores. Models are in name order.
 /// Throws input_error when there is no model, a model has no scores, a score is not finite, a
 /// model lacks a positive quantity, or options are invalid.
-[[nodiscard]] inline scaling_curve make_scaling_curve_bootstrap(
+template <class Deferred = void>
+[[nodiscard]] scaling_curve make_scaling_curve_bootstrap(
     const std::map<std::string, std::vector<double>>& scores_by_model,
     const std::map<std::string, double>& quantity_by_model, std::string_view task,
     bootstrap_method method = bootstrap_method::percentile, bootstrap_options bootstrap = {},

@@ -110,21 +110,24 @@ bool ols(std::size_t n, std::size_t p, const double* y, Column&& column, std::ar
 }
 
 /// Upper tail P(T > t) of Student's t with `df` degrees of freedom (df may be non-integer).
-inline double student_t_upper(double t, double df) {
+template <class Policy = math_policy>  // only callers instantiate the Boost.Math distribution
+double student_t_upper(double t, double df) {
   if (std::isinf(t)) return t > 0 ? 0.0 : 1.0;
-  boost::math::students_t_distribution<double, math_policy> dist(df);
+  boost::math::students_t_distribution<double, Policy> dist(df);
   return boost::math::cdf(boost::math::complement(dist, t));
 }
 
 /// Lower tail P(T <= t) of Student's t.
-inline double student_t_lower(double t, double df) {
+template <class Policy = math_policy>  // only callers instantiate the Boost.Math distribution
+double student_t_lower(double t, double df) {
   if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;
-  boost::math::students_t_distribution<double, math_policy> dist(df);
+  boost::math::students_t_distribution<double, Policy> dist(df);
   return boost::math::cdf(dist, t);
 }
 
 /// Quantile of Student's t.
-inline double student_t_quantile(double p, double df) {
+template <class Policy = math_policy>  // only callers instantiate the Boost.Math distribution
+double student_t_quantile(double p, double df) {
   // Bootstrap loops ask for the same quantile thousands of times: remember the last few.
   struct entry {
     double p, df, q;
@@ -134,7 +137,7 @@ inline double student_t_quantile(double p, double df) {
   for (const entry& e : cache) {
     if (e.p == p && e.df == df) return e.q;
   }
-  boost::math::students_t_distribution<double, math_policy> dist(df);
+  boost::math::students_t_distribution<double, Policy> dist(df);
   const double q = boost::math::quantile(dist, p);
   cache[next] = {p, df, q};
   next = (next + 1) % cache.size();
@@ -148,8 +151,9 @@ inline double normal_upper(double z) {
 }
 
 /// Quantile of the chi-squared distribution.
-inline double chi_squared_quantile(double p, double df) {
-  boost::math::chi_squared_distribution<double, math_policy> dist(df);
+template <class Policy = math_policy>  // only callers instantiate the Boost.Math distribution
+double chi_squared_quantile(double p, double df) {
+  boost::math::chi_squared_distribution<double, Policy> dist(df);
   return boost::math::quantile(dist, p);
 }
 
