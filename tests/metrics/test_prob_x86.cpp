@@ -260,5 +260,5 @@ TEST_CASE("x86 4-class kernels: log-probabilities above 0 are clamped within the
   }
 }
 #else
-TEST_CASE("x86 kernels: not compiled on this target") { MESSAGE("no x86 intrinsics kernels on this target"); }
+TEST_CASE("x86 kernels: not compiled on this target") { MESSAGE("no x86 block kernels on this target"); }
 #endif
