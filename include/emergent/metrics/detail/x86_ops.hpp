@@ -7,16 +7,17 @@
 /// AVX-512 scale and mask compare) are the compiler builtins that the intrinsics of `<immintrin.h>`
 /// wrap, called here through small always-inline functions. Including `<immintrin.h>` costs g++-12
 /// about 0.6 s per translation unit (it parses every instruction-set header, AVX-512 included); this
-/// header costs nothing measurable.
+/// header is a few dozen small functions.
 ///
 /// Semantics kept from the instructions:
 /// - `min(a, b)` / `max(a, b)` are `a < b ? a : b` / `a > b ? a : b` lane-wise: when either operand
 ///   is NaN the result is `b` (the kernels put the value to check second so that a NaN passes on).
-/// - `fmadd(a, b, c)` = a·b + c with one rounding; `fnmadd(a, b, c)` = −(a·b) + c. The library is
-///   compiled in ISO mode (no `-ffp-contract=fast`), so a·b + c written with operators stays two
-///   roundings: use these where one rounding is meant.
-/// - Comparisons with operators give lane masks of all ones / all zeros (the ordered, quiet
-///   predicates of `_mm256_cmp_ps`: a NaN lane compares false).
+/// - `fmadd(a, b, c)` = a·b + c with one rounding; `fnmadd(a, b, c)` = −(a·b) + c. Whether a·b + c
+///   written with operators is contracted depends on the compiler (g++ in ISO mode: never; clang:
+///   within one expression), so use these where one rounding is meant and keep a product and a sum
+///   that must round separately in separate statements.
+/// - Comparisons with operators give lane masks of all ones / all zeros, the same lanes as the
+///   ordered predicates of `_mm256_cmp_ps` (`_CMP_LE_OQ` for `<=`): a NaN lane compares false.
 ///
 /// The AVX2/FMA functions carry `target("avx2,fma")` (AVX-512F ones `"avx512f,avx2,fma"`) and are
 /// only called from functions with at least those targets, which run after the run-time checks of
