@@ -12,7 +12,7 @@
 /// cold routine rescans the block to name the first bad index and throws `input_error`. Vector code
 /// uses the GCC/Clang vector extensions: SSE2 (2 doubles) by default and, when the CPU has them,
 /// AVX2 + FMA (4 doubles) chosen at run time (`__builtin_cpu_supports`), so no `-march` flag is
-/// needed. Three hot cases have x86 intrinsics kernels (detail/prob_x86.hpp): binary Brier over double
+/// needed. Three hot cases have x86 block kernels (detail/prob_x86.hpp): binary Brier over double
 /// probabilities and byte outcomes, and 4-class Brier and cross-entropy from log-probabilities over
 /// double rows (AVX-512F for the latter's exp where the CPU has it). Per-block sums are combined with Neumaier's compensated summation. The results agree with
 /// the per-example functions (brier.hpp, cross_entropy.hpp, conjunction.hpp) averaged with exact

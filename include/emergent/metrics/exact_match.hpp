@@ -22,12 +22,9 @@
 #include <utility>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "emergent/core/concepts.hpp"
 #include "emergent/core/error.hpp"
+#include "emergent/metrics/detail/x86_ops.hpp"
 #include "emergent/metrics/tokenize.hpp"
 
 namespace emergent {
@@ -492,13 +489,9 @@ template <std::size_t W>
 #if defined(__SSE2__)
   if constexpr (W % 4 == 0) {
     for (std::size_t i = 0; i < rows; ++i) {
-      __m128i diff = _mm_setzero_si128();
-      for (std::size_t t = 0; t < W; t += 4) {
-        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i * W + t));
-        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r + i * W + t));
-        diff = _mm_or_si128(diff, _mm_xor_si128(a, b));
-      }
-      count += static_cast<std::size_t>(_mm_movemask_epi8(_mm_cmpeq_epi32(diff, _mm_setzero_si128())) == 0xFFFF);
+      x86::v4i diff = {};
+      for (std::size_t t = 0; t < W; t += 4) diff |= x86::load<x86::v4i>(p + i * W + t) ^ x86::load<x86::v4i>(r + i * W + t);
+      count += static_cast<std::size_t>(x86::movemask_bytes(diff == 0) == 0xFFFF);
     }
     return count;
   }

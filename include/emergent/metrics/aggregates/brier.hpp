@@ -92,7 +92,7 @@ template <int W, class P, class O>
   }
 }
 
-/// Binary Brier kernel: on AVX2 with double probabilities and one-byte outcomes, the intrinsics block
+/// Binary Brier kernel: on AVX2 with double probabilities and one-byte outcomes, the x86 block
 /// kernel (prob_x86.hpp), a block it does not accept recomputed exactly; otherwise the vector body.
 struct brier_binary_kernel {
   template <int W, class P, class O>
@@ -275,7 +275,7 @@ struct brier_rows {
 };
 
 #ifdef EMERGENT_X86_DISPATCH
-/// K = 4 over double rows: the intrinsics block kernel (prob_x86.hpp) for blocks whose labels are
+/// K = 4 over double rows: the x86 block kernel (prob_x86.hpp) for blocks whose labels are
 /// all valid and whose values it accepts, `brier_rows_scalar` (exact, validating) for the others and
 /// for the rows after the last multiple of 4.
 template <class L>
@@ -299,7 +299,7 @@ template <class L>
 
 /// Multi-class Brier kernel for rows that must sum to 1: K = 2 (W = 2 only), 4 and 8 by the
 /// K-specialised row kernel (`rows_kernel` with `brier_rows`; K = 4 over doubles on AVX2 by the
-/// intrinsics kernel), any other K by the generic body.
+/// x86 block kernel), any other K by the generic body.
 struct brier_multi_kernel {
   template <int W, class P, class L>
   [[gnu::always_inline]] static void run(const P* p, const L* labels, std::size_t rows, std::size_t k,

@@ -441,7 +441,7 @@ double cross_entropy_rows_exact(const P* lp, const L* labels, std::size_t k, std
 }
 
 #ifdef EMERGENT_X86_DISPATCH
-/// K = 4 over double rows without clipping: the intrinsics block kernel (prob_x86.hpp; AVX-512F,
+/// K = 4 over double rows without clipping: the x86 block kernel (prob_x86.hpp; AVX-512F,
 /// 16 rows per step, where the CPU has it, else AVX2, 8 rows) with the single-precision normalisation
 /// check, `cross_entropy_rows_exact` for blocks it does not accept and for the rows after the last
 /// multiple of the step.
@@ -473,7 +473,7 @@ template <class L>
 
 /// Multi-class cross-entropy kernel for normalised rows: K = 2 (W = 2 only), 4 and 8 by the
 /// K-specialised row kernel (`rows_kernel` with `cross_entropy_rows`; K = 4 over doubles without
-/// clipping on AVX2 by the intrinsics kernel), any other K by the generic body.
+/// clipping on AVX2 by the x86 block kernel), any other K by the generic body.
 struct cross_entropy_multi_kernel {
   template <int W, class P, class L>
   [[gnu::always_inline]] static void run(const P* lp, const L* labels, std::size_t rows, std::size_t k,

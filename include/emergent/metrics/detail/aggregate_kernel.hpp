@@ -77,7 +77,7 @@ void run_portable(Args&&... args) {
 }
 
 #ifdef EMERGENT_X86_DISPATCH
-/// Runs `Kernel::run<4>(args...)` compiled for AVX2 + FMA (4-double vectors; the x86 intrinsics block
+/// Runs `Kernel::run<4>(args...)` compiled for AVX2 + FMA (4-double vectors; the x86 block
 /// kernels where `run` selects them). Call only when `cpu::has_avx2_fma()`.
 template <class Kernel, class... Args>
 [[gnu::target("avx2,fma")]] void run_avx2(Args&&... args) {

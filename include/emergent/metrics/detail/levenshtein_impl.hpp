@@ -17,13 +17,8 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include "emergent/core/detail/cpu_features.hpp"
-#ifdef EMERGENT_X86_DISPATCH
-#include <immintrin.h>
-#endif
+#include "emergent/metrics/detail/x86_ops.hpp"
 
 namespace emergent::detail {
 
@@ -241,11 +236,10 @@ class lev_bucket_table {
   [[nodiscard]] std::size_t slot(std::size_t b, std::uint32_t key, unsigned f) const noexcept {
     const std::uint32_t* k = keys_.data() + b * 8;
 #if defined(__SSE2__)
-    const __m128i needle = _mm_set1_epi32(static_cast<int>(key));
-    const __m128i lo = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k)), needle);
-    const __m128i hi = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k + 4)), needle);
-    auto bits = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(lo))) |
-                (static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hi))) << 4);
+    const int needle = static_cast<int>(key);
+    const x86::v4i lo = x86::load<x86::v4i>(k) == needle;
+    const x86::v4i hi = x86::load<x86::v4i>(k + 4) == needle;
+    auto bits = static_cast<unsigned>(x86::movemask(lo)) | (static_cast<unsigned>(x86::movemask(hi)) << 4);
 #else
     unsigned bits = 0;
     for (unsigned s = 0; s < 8; ++s) bits |= static_cast<unsigned>(k[s] == key) << s;
@@ -584,14 +578,14 @@ __attribute__((target("avx2"))) inline void lev_masks_avx2(const std::uint32_t* 
   alignas(32) std::uint32_t padded[64];
   for (std::size_t i = 0; i < 64; ++i) padded[i] = pattern[i < m ? i : m - 1];  // padding bits are masked off
   const std::size_t vectors = (m + 7) / 8;
-  __m256i p[8];
-  for (std::size_t v = 0; v < 8; ++v) p[v] = _mm256_load_si256(reinterpret_cast<const __m256i*>(padded + 8 * v));
+  x86::v8i p[8];
+  for (std::size_t v = 0; v < 8; ++v) std::memcpy(&p[v], padded + 8 * v, sizeof p[v]);
   const std::uint64_t keep = m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1;
   for (std::size_t j = 0; j < n; ++j) {
-    const __m256i needle = _mm256_set1_epi32(static_cast<int>(text[j]));
+    const int needle = static_cast<int>(text[j]);
     std::uint64_t x = 0;
     for (std::size_t v = 0; v < vectors; ++v) {
-      const auto bits = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(p[v], needle))));
+      const auto bits = static_cast<unsigned>(x86::movemask(p[v] == needle));
       x |= static_cast<std::uint64_t>(bits) << (8 * v);
     }
     out[j] = x & keep;
